@@ -1,0 +1,36 @@
+using Certctl.AppHost;
+using Certctl.AppHost.Infrastructure;
+
+// The whole Certctl suite: Postgres and RabbitMQ, the migration runner, the five services, and the dashboard.
+var builder = DistributedApplication.CreateBuilder(args);
+
+CertctlInfrastructure infrastructure;
+try
+{
+    infrastructure = builder.AddCertctlInfrastructure();
+}
+catch (InfrastructureUnavailableException exception)
+{
+    Console.Error.WriteLine($"certctl: {exception.Message}");
+    return 1;
+}
+
+var settings = SuiteSettings.From(builder.Configuration);
+var apiKey = builder.AddOperatorApiKey();
+
+var migrations = builder.AddProject<Projects.Certctl_Migrations>("migrations")
+    .WithReference(infrastructure.Database, "certctl")
+    .WaitFor(infrastructure.DatabaseServer)
+    .WithEnvironment("CERTCTL_DEMO_SEED", settings.DemoSeed);
+
+var gateway = builder.AddCertctlService<Projects.Certctl_Gateway>("gateway", infrastructure, migrations, settings, port: settings.GatewayPort)
+    .WithEnvironment("CERTCTL_API_KEYS_NAMED", apiKey.NamedKeysExpression);
+builder.AddCertctlService<Projects.Certctl_AgentIngest>("agent-ingest", infrastructure, migrations, settings);
+builder.AddCertctlService<Projects.Certctl_Acme>("acme", infrastructure, migrations, settings);
+builder.AddCertctlService<Projects.Certctl_Scheduler>("scheduler", infrastructure, migrations, settings);
+builder.AddCertctlService<Projects.Certctl_CaConnector>("ca-connector", infrastructure, migrations, settings);
+
+apiKey.AnnounceWhenReady(builder, gateway, settings.GatewayPort);
+
+builder.Build().Run();
+return 0;

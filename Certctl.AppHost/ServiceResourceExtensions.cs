@@ -1,0 +1,32 @@
+using Aspire.Hosting.ApplicationModel;
+using Certctl.AppHost.Infrastructure;
+
+namespace Certctl.AppHost;
+
+/// <summary>How every Certctl service is wired: database, broker, pool size, health, and the order it starts in.</summary>
+internal static class ServiceResourceExtensions
+{
+    /// <summary>
+    /// Adds a service that reaches Postgres as <c>certctl</c> and RabbitMQ as <c>messaging</c>, starts after the
+    /// migrations complete and the broker is healthy, and is healthy itself when its <c>/health</c> says so.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddCertctlService<TProject>(
+        this IDistributedApplicationBuilder builder, string name, CertctlInfrastructure infrastructure,
+        IResourceBuilder<ProjectResource> migrations, SuiteSettings settings, int? port = null)
+        where TProject : IProjectMetadata, new()
+    {
+        var service = builder.AddProject<TProject>(name)
+            .WithReference(infrastructure.Database, "certctl")
+            .WithReference(infrastructure.Messaging, "messaging")
+            .WithEnvironment("CERTCTL_DATABASE_MAX_CONNS", settings.DatabaseMaxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .WaitFor(infrastructure.Messaging)
+            .WaitForCompletion(migrations);
+
+        // A fixed port is bound by the service itself (no proxy hop): the gateway's documented address.
+        service = port is { } fixedPort
+            ? service.WithHttpEndpoint(port: fixedPort, targetPort: fixedPort, name: "http", isProxied: false)
+            : service.WithHttpEndpoint(name: "http");
+
+        return service.WithHttpHealthCheck("/health");
+    }
+}

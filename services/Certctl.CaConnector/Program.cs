@@ -1,0 +1,11 @@
+using Certctl.ServiceDefaults;
+
+// Certctl.CaConnector: the only service holding CA keys and issuer credentials; it signs and revokes.
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddCertctlDatabase();
+builder.AddCertctlMessaging();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.Run();
