@@ -63,9 +63,17 @@ escaped="${password//\'/\'\'}"
 printf "ALTER ROLE postgres PASSWORD '%s';\n" "$escaped" | "${as_owner[@]}" "$bin/psql" -q -h "$base" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 >/dev/null
 echo "certctl: PostgreSQL is accepting connections on 127.0.0.1:$port"
 
+# Test fixtures pass their own pid: if that process dies without stopping us, stop anyway (the orchestrator
+# has its own monitor, so the AppHost does not need this).
+if [ -n "${CERTCTL_PARENT_PID:-}" ]; then
+  ( while kill -0 "$CERTCTL_PARENT_PID" 2>/dev/null; do sleep 1; done; kill -INT "$pid" 2>/dev/null ) &
+  watchdog_pid=$!
+fi
+
 set +e
 wait "$pid"
 status=$?
 # A trapped signal interrupts the first wait; wait again for the shutdown to finish.
 while kill -0 "$pid" 2>/dev/null; do wait "$pid"; status=$?; done
+[ -z "${watchdog_pid:-}" ] || kill "$watchdog_pid" 2>/dev/null || true
 exit "$status"

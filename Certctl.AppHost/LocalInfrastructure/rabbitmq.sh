@@ -63,14 +63,27 @@ if [ -d "$base/mnesia/$RABBITMQ_NODENAME" ] && [ "$(cat "$base/.password-sha256"
 fi
 echo "$password_hash" > "$base/.password-sha256"
 
+# Our own epmd, in the foreground and in our process group: `epmd -daemon` (what erl would start) escapes the
+# group and outlives the suite when the orchestrator stops it.
+"${as_owner[@]}" epmd -port "$ERL_EPMD_PORT" -address 127.0.0.1 &
+epmd_pid=$!
+for _ in $(seq 1 50); do epmd -port "$ERL_EPMD_PORT" -names >/dev/null 2>&1 && break; sleep 0.1; done
+
 "${as_owner[@]}" env HOME="$HOME" "$server" &
 pid=$!
 trap 'kill -TERM "$pid" 2>/dev/null || true' TERM INT HUP
+
+# Test fixtures pass their own pid: if that process dies without stopping us, stop anyway (the orchestrator
+# has its own monitor, so the AppHost does not need this).
+if [ -n "${CERTCTL_PARENT_PID:-}" ]; then
+  ( while kill -0 "$CERTCTL_PARENT_PID" 2>/dev/null; do sleep 1; done; kill -TERM "$pid" 2>/dev/null ) &
+  watchdog_pid=$!
+fi
 
 set +e
 wait "$pid"
 status=$?
 while kill -0 "$pid" 2>/dev/null; do wait "$pid"; status=$?; done
-# epmd outlives the node; this one listens on our private port, so stopping it harms no other Erlang node.
-"${as_owner[@]}" env HOME="$HOME" epmd -port "$ERL_EPMD_PORT" -kill >/dev/null 2>&1 || true
+kill "$epmd_pid" 2>/dev/null || true
+[ -z "${watchdog_pid:-}" ] || kill "$watchdog_pid" 2>/dev/null || true
 exit "$status"

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Shared by run.sh and test.sh: makes sure this machine can run the suite, installing what is missing.
+# A container engine that answers is enough (the AppHost then runs Postgres and RabbitMQ as containers);
+# otherwise the Debian/Ubuntu packages postgresql and rabbitmq-server are installed when absent.
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+container_engine_answers() {
+  local runtime="${ASPIRE_CONTAINER_RUNTIME:-docker}"
+  command -v "$runtime" >/dev/null 2>&1 && timeout 5 "$runtime" info >/dev/null 2>&1
+}
+
+postgres_installed() {
+  ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || command -v postgres >/dev/null 2>&1
+}
+
+rabbitmq_installed() {
+  [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || command -v rabbitmq-server >/dev/null 2>&1
+}
+
+ensure_prerequisites() {
+  if ! command -v dotnet >/dev/null 2>&1; then
+    echo "certctl: the .NET 10 SDK is missing (dotnet is not on PATH). Install it: https://dot.net" >&2
+    exit 1
+  fi
+
+  local mode="${CERTCTL_INFRASTRUCTURE:-auto}"
+  if [ "$mode" = "containers" ] || { [ "$mode" = "auto" ] && container_engine_answers; }; then
+    echo "certctl: a container engine answers; Postgres and RabbitMQ will run as containers."
+    return
+  fi
+
+  local packages=()
+  postgres_installed || packages+=(postgresql)
+  rabbitmq_installed || packages+=(rabbitmq-server)
+  if [ "${#packages[@]}" -eq 0 ]; then
+    return
+  fi
+
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "certctl: missing ${packages[*]}; install them with your package manager (or start a container engine)." >&2
+    exit 1
+  fi
+
+  echo "certctl: installing ${packages[*]} (no container engine answered)…"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  # The packages' own system services are not used: the suite runs private instances on its own ports.
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+  echo "certctl: installed ${packages[*]}."
+}

@@ -1,0 +1,94 @@
+using System.Net;
+using System.Net.Sockets;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+
+namespace Certctl.EndToEnd.Tests;
+
+/// <summary>Starts the real AppHost (every resource, real Postgres and RabbitMQ) once for the end-to-end tests.</summary>
+public sealed class SuiteFixture : IAsyncLifetime
+{
+    /// <summary>Every resource that must become healthy (the migration runner must finish instead).</summary>
+    public static readonly string[] LongRunningResources = ["postgres", "rabbitmq", "gateway", "agent-ingest", "acme", "scheduler", "ca-connector"];
+
+    public static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(4);
+
+    private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), $"certctl-e2e-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
+
+    public DistributedApplication App { get; private set; } = null!;
+
+    public OtlpReceiver Otlp { get; private set; } = null!;
+
+    /// <summary>The gateway's fixed port for this run (a free one, so a developer's suite on 8080 does not collide).</summary>
+    public int GatewayPort { get; } = FreePort();
+
+    public HttpClient Gateway { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(dataDirectory);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(dataDirectory, (UnixFileMode)0b111_101_101); // the postgres and rabbitmq users must reach it
+        }
+        Otlp = await OtlpReceiver.StartAsync();
+
+        string[] args =
+        [
+            $"--CERTCTL_GATEWAY_PORT={GatewayPort}",
+            $"--CERTCTL_LOCAL_DATA_DIR={dataDirectory}",
+            "--CERTCTL_PG_EPHEMERAL=1",
+            "--CERTCTL_DATABASE_MAX_CONNS=10",
+            $"--Parameters:postgres-password=pg{Guid.NewGuid():N}",
+            $"--Parameters:rabbitmq-password=mq{Guid.NewGuid():N}",
+            $"--Parameters:certctl-api-key=key{Guid.NewGuid():N}",
+        ];
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Certctl_AppHost>(args);
+
+        // Point the gateway's OTLP exporter at our receiver, flushing quickly.
+        var gateway = builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == "gateway");
+        builder.CreateResourceBuilder(gateway).WithEnvironment(context =>
+        {
+            context.EnvironmentVariables["OTEL_EXPORTER_OTLP_ENDPOINT"] = Otlp.Endpoint;
+            context.EnvironmentVariables["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+            context.EnvironmentVariables["OTEL_BSP_SCHEDULE_DELAY"] = "200";
+        });
+
+        App = await builder.BuildAsync();
+        using var startup = new CancellationTokenSource(StartupTimeout);
+        await App.StartAsync(startup.Token);
+        Gateway = new HttpClient { BaseAddress = new Uri($"http://localhost:{GatewayPort}") };
+    }
+
+    public async Task DisposeAsync()
+    {
+        Gateway?.Dispose();
+        if (App is not null)
+        {
+            await App.StopAsync();
+            await App.DisposeAsync();
+        }
+
+        if (Otlp is not null)
+        {
+            await Otlp.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A server still flushing its files; the folder is under /tmp and harmless.
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
