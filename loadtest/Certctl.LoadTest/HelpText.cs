@@ -1,0 +1,55 @@
+using System.Globalization;
+using Certctl.LoadTest.Scenarios;
+
+namespace Certctl.LoadTest;
+
+/// <summary>The --help page.</summary>
+public static class HelpText
+{
+    public static void Write(TextWriter output)
+    {
+        output.WriteLine("""
+            Certctl load driver: open-model (constant arrival rate) HTTP load against a loopback target.
+
+            Usage:
+              dotnet run -c Release --project loadtest/Certctl.LoadTest -- <scenario> [options]
+
+            Scenarios:
+            """);
+        var context = new ScenarioContext(LoadOptions.DefaultBaseUrl, new Dictionary<string, string>());
+        foreach (var scenario in ScenarioCatalog.All(context))
+        {
+            var d = scenario.Defaults;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {scenario.Name,-16}{scenario.Description}"));
+            output.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"  {string.Empty,-16}defaults: --rate {d.Rate:0.##} --duration {DurationText.Format(d.Duration)}  thresholds: {string.Join(", ", d.Thresholds.Select(t => t.Expression))}"));
+        }
+
+        output.WriteLine("""
+
+            Options:
+              --base-url URL          target base URL (default http://localhost:8080); must resolve to 127.0.0.0/8 or ::1
+              --rate N                offered load in requests per second (scenario default)
+              --duration D            measured window, e.g. 30s, 2m, 1m30s (scenario default)
+              --warmup D              load offered before the measured window, not counted (default 0s)
+              --max-in-flight N       cap on outstanding requests; arrivals beyond it are dropped and count as errors (default 10000)
+              --connections N         most connections the client opens; requests beyond wait in the client, which counts
+                                      as latency (default 256)
+              --timeout D             per-request timeout (default 30s)
+              --threshold EXPR        pass/fail rule, repeatable; replaces the scenario default on the same metric.
+                                      metrics: p50 p90 p95 p99 p999 max mean (ms|us|s), errors (N% or a count), throughput (req/s)
+                                      e.g. --threshold p99<10ms --threshold errors<0.1% --threshold throughput>=5000
+              --no-default-thresholds use only the --threshold rules given
+              --ramp START:END:STEP   ceiling hunt: one --duration step per rate; stops at the first step whose p99 breaks the
+                                      p99 threshold (10 ms if none) or that has any error; reports the last rate that held
+              --out FILE              JSON summary path (default loadtest/results/<scenario>-<utc>.json)
+              --param NAME=VALUE      scenario setting, repeatable
+              -q, --quiet             no progress lines on stderr
+              -h, --help              this page
+
+            Exit codes: 0 every threshold held (ramp: a ceiling was found), 1 a threshold failed or the run was interrupted,
+            2 usage error or a non-loopback target.
+            """);
+    }
+}

@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Certctl.LoadTest;
+
+/// <summary>What a threshold looks at.</summary>
+public enum ThresholdMetric
+{
+    P50,
+    P90,
+    P95,
+    P99,
+    P999,
+    Max,
+    Mean,
+    ErrorRate,
+    ErrorCount,
+    Throughput,
+}
+
+/// <summary>How a threshold compares the measured value with its limit.</summary>
+public enum ThresholdComparison
+{
+    Less,
+    LessOrEqual,
+    Greater,
+    GreaterOrEqual,
+}
+
+/// <summary>
+/// One pass/fail rule such as <c>p99&lt;10ms</c>, <c>errors&lt;0.1%</c>, <c>errors&lt;1</c> (a count) or <c>throughput&gt;=5000</c>.
+/// Latency limits are held in milliseconds, error rates in percent, throughput in completed requests per second.
+/// </summary>
+public sealed partial record Threshold(string Expression, ThresholdMetric Metric, ThresholdComparison Comparison, double Limit)
+{
+    /// <summary>Unit in which <see cref="Limit"/> and the measured value are expressed.</summary>
+    public string Unit => Metric switch
+    {
+        ThresholdMetric.ErrorRate => "%",
+        ThresholdMetric.ErrorCount => "errors",
+        ThresholdMetric.Throughput => "req/s",
+        _ => "ms",
+    };
+
+    /// <summary>A threshold on error rate and one on error count are the same rule for overriding purposes.</summary>
+    public string Key => Metric is ThresholdMetric.ErrorRate or ThresholdMetric.ErrorCount ? "errors" : Metric.ToString().ToLowerInvariant();
+
+    /// <summary>Parses an expression; throws <see cref="FormatException"/> with a readable reason when it is malformed.</summary>
+    public static Threshold Parse(string expression)
+    {
+        var match = ExpressionPattern().Match(expression.Trim());
+        if (!match.Success)
+        {
+            throw new FormatException($"'{expression}' is not a threshold (expected e.g. p99<10ms, errors<0.1%, throughput>=5000).");
+        }
+
+        var metricName = match.Groups["metric"].Value.ToLowerInvariant();
+        var unit = match.Groups["unit"].Value.ToLowerInvariant();
+        var number = double.Parse(match.Groups["value"].Value, CultureInfo.InvariantCulture);
+        var comparison = match.Groups["op"].Value switch
+        {
+            "<" => ThresholdComparison.Less,
+            "<=" => ThresholdComparison.LessOrEqual,
+            ">" => ThresholdComparison.Greater,
+            _ => ThresholdComparison.GreaterOrEqual,
+        };
+
+        ThresholdMetric? latencyMetric = metricName switch
+        {
+            "p50" or "median" => ThresholdMetric.P50,
+            "p90" => ThresholdMetric.P90,
+            "p95" => ThresholdMetric.P95,
+            "p99" => ThresholdMetric.P99,
+            "p999" or "p99.9" => ThresholdMetric.P999,
+            "max" => ThresholdMetric.Max,
+            "mean" or "avg" => ThresholdMetric.Mean,
+            _ => null,
+        };
+
+        if (latencyMetric is { } latency)
+        {
+            double? toMs = unit switch
+            {
+                "" or "ms" => 1,
+                "us" or "µs" => 0.001,
+                "s" => 1000,
+                _ => null,
+            };
+            return toMs is { } factor
+                ? new Threshold(expression, latency, comparison, number * factor)
+                : throw new FormatException($"'{expression}': a latency limit takes ms, us or s, not '{unit}'.");
+        }
+
+        return metricName switch
+        {
+            "errors" when unit == "%" => new Threshold(expression, ThresholdMetric.ErrorRate, comparison, number),
+            "errors" when unit == "" => new Threshold(expression, ThresholdMetric.ErrorCount, comparison, number),
+            "throughput" or "rps" when unit is "" or "/s" => new Threshold(expression, ThresholdMetric.Throughput, comparison, number),
+            "errors" or "throughput" or "rps" => throw new FormatException($"'{expression}': unit '{unit}' does not fit {metricName}."),
+            _ => throw new FormatException($"'{expression}': unknown metric '{metricName}' (p50, p90, p95, p99, p999, max, mean, errors, throughput)."),
+        };
+    }
+
+    /// <summary>Reads this threshold's metric from a step's figures, in <see cref="Unit"/>; null when there is nothing to judge.</summary>
+    public double? Measure(StepResult step) => Metric switch
+    {
+        ThresholdMetric.ErrorRate => step.Errors.Rate * 100,
+        ThresholdMetric.ErrorCount => step.Errors.Total,
+        ThresholdMetric.Throughput => step.Throughput,
+        _ when step.LatencyMs.Count == 0 => null,
+        ThresholdMetric.P50 => step.LatencyMs.P50,
+        ThresholdMetric.P90 => step.LatencyMs.P90,
+        ThresholdMetric.P95 => step.LatencyMs.P95,
+        ThresholdMetric.P99 => step.LatencyMs.P99,
+        ThresholdMetric.P999 => step.LatencyMs.P999,
+        ThresholdMetric.Max => step.LatencyMs.Max,
+        _ => step.LatencyMs.Mean,
+    };
+
+    /// <summary>Judges a step. A latency threshold with no latency samples fails: nothing answered, nothing was fast.</summary>
+    public ThresholdResult Evaluate(StepResult step)
+    {
+        var actual = Measure(step);
+        return new ThresholdResult(Expression, Key, Limit, actual, Unit, actual is { } value && Holds(value));
+    }
+
+    /// <summary>Whether <paramref name="value"/> (in <see cref="Unit"/>) satisfies the threshold.</summary>
+    public bool Holds(double value) => Comparison switch
+    {
+        ThresholdComparison.Less => value < Limit,
+        ThresholdComparison.LessOrEqual => value <= Limit,
+        ThresholdComparison.Greater => value > Limit,
+        _ => value >= Limit,
+    };
+
+    /// <summary>
+    /// The thresholds a run uses: the scenario's defaults, each replaced by a user threshold on the same metric,
+    /// plus the user's other thresholds. With <paramref name="dropDefaults"/> only the user's count.
+    /// </summary>
+    public static IReadOnlyList<Threshold> Merge(IEnumerable<Threshold> defaults, IReadOnlyList<Threshold> user, bool dropDefaults)
+    {
+        var userKeys = user.Select(t => t.Key).ToHashSet();
+        IEnumerable<Threshold> kept = dropDefaults ? [] : defaults.Where(t => !userKeys.Contains(t.Key));
+        return [.. kept, .. user];
+    }
+
+    [GeneratedRegex(@"^(?<metric>[a-zA-Z][a-zA-Z0-9.]*)\s*(?<op><=|>=|<|>)\s*(?<value>\d+(\.\d+)?|\.\d+)\s*(?<unit>ms|us|µs|s|%|/s)?$")]
+    private static partial Regex ExpressionPattern();
+}
+
+/// <summary>How one threshold fared: the measured value (null when there was nothing to measure) and the verdict.</summary>
+public sealed record ThresholdResult(string Expression, string Metric, double Limit, double? Actual, string Unit, bool Passed);

@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace Certctl.LoadTest.Tests;
+
+/// <summary>The command end to end, against a real listener on 127.0.0.1: exit codes and the written summary.</summary>
+public sealed class LoadCommandTests : IDisposable
+{
+    private readonly DirectoryInfo results = Directory.CreateTempSubdirectory("loadtest-");
+
+    public void Dispose() => results.Delete(recursive: true);
+
+    [Fact]
+    public async Task Help_exits_zero_and_lists_the_scenarios()
+    {
+        var (code, output, _) = await RunAsync("--help");
+
+        Assert.Equal(LoadCommand.ExitPassed, code);
+        Assert.Contains("ceiling", output, StringComparison.Ordinal);
+        Assert.Contains("--threshold", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("nope")]
+    [InlineData("ceiling", "--rate", "0")]
+    [InlineData("--rate", "10")]
+    public async Task Usage_errors_exit_two(params string[] args)
+    {
+        Assert.Equal(LoadCommand.ExitUsage, (await RunAsync(args)).Code);
+    }
+
+    [Fact]
+    public async Task A_target_outside_loopback_is_refused_with_exit_two()
+    {
+        var (code, _, error) = await RunAsync("ceiling", "--base-url", "http://192.0.2.10:8080", "--duration", "1s");
+
+        Assert.Equal(LoadCommand.ExitUsage, code);
+        Assert.Contains("not loopback", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_refused_target_fails_the_thresholds_and_still_writes_the_summary()
+    {
+        var port = FreePort();
+        var path = Path.Combine(results.FullName, "refused.json");
+
+        var (code, _, _) = await RunAsync("ceiling", "--base-url", $"http://127.0.0.1:{port}", "--rate", "50", "--duration", "300ms", "-q", "--out", path);
+
+        Assert.Equal(LoadCommand.ExitFailed, code);
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(path));
+        Assert.False(json.RootElement.GetProperty("passed").GetBoolean());
+        Assert.Equal(15, json.RootElement.GetProperty("errors").GetProperty("by_kind").GetProperty("connection_refused").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_healthy_target_passes_and_the_summary_says_so()
+    {
+        using var server = new AliveServer();
+        var path = Path.Combine(results.FullName, "nested", "ok.json");
+
+        var (code, output, _) = await RunAsync(
+            "ceiling", "--base-url", server.BaseUrl, "--rate", "100", "--duration", "500ms", "--threshold", "p99<2s", "-q", "--out", path);
+
+        Assert.Equal(LoadCommand.ExitPassed, code);
+        Assert.Contains("result: PASS", output, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(path));
+        Assert.True(json.RootElement.GetProperty("passed").GetBoolean());
+        Assert.Equal(50, json.RootElement.GetProperty("status_codes").GetProperty("200").GetInt64());
+    }
+
+    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await LoadCommand.RunAsync(args, output, error, CancellationToken.None);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    /// <summary>Answers 200 "Healthy" to everything on 127.0.0.1.</summary>
+    private sealed class AliveServer : IDisposable
+    {
+        private readonly HttpListener listener = new();
+        private readonly Task loop;
+
+        public AliveServer()
+        {
+            BaseUrl = $"http://127.0.0.1:{FreePort()}/";
+            listener.Prefixes.Add(BaseUrl);
+            listener.Start();
+            loop = Task.Run(ServeAsync);
+        }
+
+        public string BaseUrl { get; }
+
+        public void Dispose()
+        {
+            listener.Close();
+            _ = loop.Wait(TimeSpan.FromSeconds(5));
+        }
+
+        private async Task ServeAsync()
+        {
+            while (listener.IsListening)
+            {
+                HttpListenerContext context;
+                try
+                {
+                    context = await listener.GetContextAsync();
+                }
+                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+                {
+                    return;
+                }
+
+                var body = "Healthy"u8.ToArray();
+                context.Response.StatusCode = 200;
+                context.Response.ContentLength64 = body.Length;
+                await context.Response.OutputStream.WriteAsync(body);
+                context.Response.Close();
+            }
+        }
+    }
+}
