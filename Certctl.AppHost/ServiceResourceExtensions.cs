@@ -8,18 +8,19 @@ internal static class ServiceResourceExtensions
 {
     /// <summary>
     /// Adds a service that reaches Postgres as <c>certctl</c> and RabbitMQ as <c>messaging</c>, starts after the
-    /// migrations complete and the broker is healthy, and is healthy itself when its <c>/health</c> says so.
+    /// migrations complete, and is healthy when its <c>/health</c> says so (database and broker reachable).
     /// </summary>
     public static IResourceBuilder<ProjectResource> AddCertctlService<TProject>(
         this IDistributedApplicationBuilder builder, string name, CertctlInfrastructure infrastructure,
         IResourceBuilder<ProjectResource> migrations, SuiteSettings settings, int? port = null)
         where TProject : IProjectMetadata, new()
     {
+        // Not WaitFor(messaging): MassTransit connects in the background and /health stays "not ready" until the
+        // broker answers, so the services start while RabbitMQ boots instead of after it.
         var service = builder.AddProject<TProject>(name)
             .WithReference(infrastructure.Database, "certctl")
             .WithReference(infrastructure.Messaging, "messaging")
             .WithEnvironment("CERTCTL_DATABASE_MAX_CONNS", settings.DatabaseMaxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .WaitFor(infrastructure.Messaging)
             .WaitForCompletion(migrations);
 
         // A fixed port is bound by the service itself (no proxy hop): the gateway's documented address.

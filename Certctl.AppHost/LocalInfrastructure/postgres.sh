@@ -75,5 +75,5 @@ wait "$pid"
 status=$?
 # A trapped signal interrupts the first wait; wait again for the shutdown to finish.
 while kill -0 "$pid" 2>/dev/null; do wait "$pid"; status=$?; done
-[ -z "${watchdog_pid:-}" ] || kill "$watchdog_pid" 2>/dev/null || true
+if [ -n "${watchdog_pid:-}" ]; then kill "$watchdog_pid" 2>/dev/null && wait "$watchdog_pid" 2>/dev/null; fi
 exit "$status"

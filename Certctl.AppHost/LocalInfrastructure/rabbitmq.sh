@@ -84,6 +84,6 @@ set +e
 wait "$pid"
 status=$?
 while kill -0 "$pid" 2>/dev/null; do wait "$pid"; status=$?; done
-kill "$epmd_pid" 2>/dev/null || true
-[ -z "${watchdog_pid:-}" ] || kill "$watchdog_pid" 2>/dev/null || true
+kill "$epmd_pid" 2>/dev/null && wait "$epmd_pid" 2>/dev/null
+if [ -n "${watchdog_pid:-}" ]; then kill "$watchdog_pid" 2>/dev/null && wait "$watchdog_pid" 2>/dev/null; fi
 exit "$status"

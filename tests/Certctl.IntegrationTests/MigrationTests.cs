@@ -1,0 +1,69 @@
+using Certctl.Migrations;
+using Npgsql;
+
+namespace Certctl.IntegrationTests;
+
+/// <summary>The migration runner against a real Postgres: a fresh database gets the whole schema, and a second run changes nothing.</summary>
+public sealed class MigrationTests(ITestOutputHelper output)
+{
+    private static readonly string[] SchemaScripts =
+    [
+        "0001_core_inventory.sql", "0002_agents_targets_discovery.sql", "0003_jobs.sql",
+        "0004_audit.sql", "0005_notifications_revocation_crl.sql", "0006_acme.sql",
+    ];
+
+    private static readonly string[] ExpectedTables =
+    [
+        "table_versions", "teams", "owners", "issuers", "certificate_profiles", "renewal_policies", "policy_rules",
+        "managed_certificates", "policy_violations", "certificate_versions", "agents", "agent_groups", "agent_group_members",
+        "deployment_targets", "certificate_target_mappings", "discovery_scans", "discovered_certificates", "jobs",
+        "issuance_approval_requests", "audit_events", "notification_events", "certificate_revocations", "crl_cache",
+        "acme_accounts", "acme_orders", "acme_authorizations", "acme_challenges", "acme_redeemed_nonces", "acme_rate_limits",
+        DatabaseMigrator.JournalTable,
+    ];
+
+    [Fact]
+    public async Task An_empty_database_gets_every_schema_script_and_table()
+    {
+        await using var database = await TestDatabase.CreateAsync(nameof(MigrationTests));
+
+        var result = await MigrateAsync(database.ConnectionString, applyDemoSeed: false);
+
+        Assert.Equal(SchemaScripts, result.SchemaScriptsApplied.Select(ScriptFileName));
+        Assert.Empty(result.SeedScriptsRun);
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        var tables = await DatabaseSnapshot.TablesAsync(connection);
+        Assert.Empty(ExpectedTables.Except(tables));
+    }
+
+    [Fact]
+    public async Task A_second_run_with_the_demo_seed_changes_nothing()
+    {
+        await using var database = await TestDatabase.CreateAsync(nameof(MigrationTests));
+        var first = await MigrateAsync(database.ConnectionString, applyDemoSeed: true);
+        Assert.Equal(SchemaScripts.Length, first.SchemaScriptsApplied.Count);
+        var before = await DatabaseSnapshot.TakeAsync(database.ConnectionString);
+        Assert.True(before.RowCounts["managed_certificates"] > 0, "the demo seed should have inserted certificates");
+
+        var second = await MigrateAsync(database.ConnectionString, applyDemoSeed: true);
+
+        Assert.Empty(second.SchemaScriptsApplied);
+        Assert.Single(second.SeedScriptsRun);
+        var after = await DatabaseSnapshot.TakeAsync(database.ConnectionString);
+        Assert.True(before.SchemaHash == after.SchemaHash, "The schema changed on the second run:" + Environment.NewLine + before.SchemaDifference(after));
+        Assert.Equal(before.RowCounts, after.RowCounts);
+        // An idempotent re-seed must not bump the ETag counters either (clients' cached lists stay valid).
+        Assert.Equal(before.TableVersions, after.TableVersions);
+    }
+
+    private Task<MigrationResult> MigrateAsync(string connectionString, bool applyDemoSeed) =>
+        Task.Run(() => DatabaseMigrator.Migrate(connectionString, applyDemoSeed, output.CreateLogger("Certctl.Migrations")));
+
+    // Embedded resource names carry the namespace: Certctl.Migrations.Scripts.Schema.0001_core_inventory.sql.
+    private static string ScriptFileName(string resourceName)
+    {
+        var withoutExtension = resourceName[..^".sql".Length];
+        return withoutExtension[(withoutExtension.LastIndexOf('.') + 1)..] + ".sql";
+    }
+}
