@@ -25,12 +25,15 @@ var migrations = builder.AddProject<Projects.Certctl_Migrations>("migrations")
 
 var gateway = builder.AddCertctlService<Projects.Certctl_Gateway>("gateway", infrastructure, migrations, settings, port: settings.GatewayPort)
     .WithEnvironment("CERTCTL_API_KEYS_NAMED", apiKey.NamedKeysExpression);
-builder.AddCertctlService<Projects.Certctl_AgentIngest>("agent-ingest", infrastructure, migrations, settings);
-builder.AddCertctlService<Projects.Certctl_Acme>("acme", infrastructure, migrations, settings);
-builder.AddCertctlService<Projects.Certctl_Scheduler>("scheduler", infrastructure, migrations, settings);
-builder.AddCertctlService<Projects.Certctl_CaConnector>("ca-connector", infrastructure, migrations, settings);
+var agentIngest = builder.AddCertctlService<Projects.Certctl_AgentIngest>("agent-ingest", infrastructure, migrations, settings);
+var acme = builder.AddCertctlService<Projects.Certctl_Acme>("acme", infrastructure, migrations, settings);
+var scheduler = builder.AddCertctlService<Projects.Certctl_Scheduler>("scheduler", infrastructure, migrations, settings);
+var caConnector = builder.AddCertctlService<Projects.Certctl_CaConnector>("ca-connector", infrastructure, migrations, settings);
 
-apiKey.AnnounceWhenReady(builder, gateway, settings.GatewayPort);
+SuiteBanner.AnnounceWhenReady(builder,
+    [infrastructure.DatabaseServer.Resource, infrastructure.Messaging.Resource,
+     gateway.Resource, agentIngest.Resource, acme.Resource, scheduler.Resource, caConnector.Resource],
+    settings.GatewayPort, apiKey);
 
 builder.Build().Run();
 return 0;

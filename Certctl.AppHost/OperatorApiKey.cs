@@ -14,28 +14,18 @@ internal sealed class OperatorApiKey(IResourceBuilder<ParameterResource> paramet
     /// <summary>The gateway's named-key setting: the key is called <c>operator</c> and is an admin.</summary>
     public ReferenceExpression NamedKeysExpression => ReferenceExpression.Create($"operator:{parameter.Resource}:admin");
 
-    /// <summary>Prints the gateway URL once the gateway is healthy, and the key itself only when it was just generated.</summary>
-    public void AnnounceWhenReady(IDistributedApplicationBuilder builder, IResourceBuilder<ProjectResource> gateway, int port)
+    /// <summary>The key itself when it was just generated (shown this once), otherwise where it is kept.</summary>
+    public async Task<string> DescribeAsync(CancellationToken cancellationToken)
     {
-        builder.Eventing.Subscribe<ResourceReadyEvent>(gateway.Resource, async (_, cancellationToken) =>
+        if (generatedNow)
         {
-            var url = $"http://localhost:{port}";
-            Console.WriteLine();
-            Console.WriteLine($"  Certctl gateway:  {url}   (health: {url}/health)");
-            if (generatedNow)
-            {
-                var key = await parameter.Resource.GetValueAsync(cancellationToken);
-                Console.WriteLine($"  Operator API key: {key}   (new; kept in the AppHost's user secrets, shown only this once)");
-            }
-            else
-            {
-                Console.WriteLine(fromEnvironment
-                    ? "  Operator API key: the value of CERTCTL_API_KEY"
-                    : "  Operator API key: in the AppHost's user secrets (dotnet user-secrets list --project Certctl.AppHost)");
-            }
+            var key = await parameter.Resource.GetValueAsync(cancellationToken);
+            return $"{key}   (new; kept in the AppHost's user secrets, shown only this once)";
+        }
 
-            Console.WriteLine();
-        });
+        return fromEnvironment
+            ? "the value of CERTCTL_API_KEY"
+            : "in the AppHost's user secrets (dotnet user-secrets list --project Certctl.AppHost)";
     }
 
     public static OperatorApiKey Create(IDistributedApplicationBuilder builder)

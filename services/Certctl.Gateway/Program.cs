@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Certctl.Gateway;
 using Certctl.ServiceDefaults;
 
@@ -6,6 +7,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddCertctlDatabase();
 builder.AddCertctlMessaging();
+builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
