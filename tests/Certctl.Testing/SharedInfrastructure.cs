@@ -1,3 +1,5 @@
+using Certctl.AppHost.Infrastructure;
+
 namespace Certctl.Testing;
 
 /// <summary>
@@ -36,7 +38,7 @@ public static class SharedInfrastructure
 
         return mode switch
         {
-            InfrastructureMode.Auto => ContainerEngineProbe.EngineAnswers() ? InfrastructureMode.Containers : InfrastructureMode.Local,
+            InfrastructureMode.Auto => ContainerRuntimeProbe.EngineAnswers(Environment.GetEnvironmentVariable("ASPIRE_CONTAINER_RUNTIME") ?? "docker") ? InfrastructureMode.Containers : InfrastructureMode.Local,
             _ => mode,
         };
     }
