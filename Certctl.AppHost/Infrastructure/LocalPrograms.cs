@@ -41,10 +41,20 @@ internal sealed record LocalPrograms(string? PostgresBinDirectory, string? Rabbi
 
     private static string? FindRabbitMqServer()
     {
-        // Debian's /usr/sbin/rabbitmq-server insists on switching users itself; the script behind it runs in the foreground as we need.
-        string[] candidates = ["/usr/lib/rabbitmq/bin/rabbitmq-server", .. PathDirectories().Select(dir => Path.Combine(dir, "rabbitmq-server")),
+        // Debian's /usr/sbin/rabbitmq-server is a wrapper that switches users with su and logs to /var/log; the script
+        // behind it (/usr/lib/rabbitmq/bin) runs in the foreground as we need, so the wrapper is never taken.
+        string[] candidates = ["/usr/lib/rabbitmq/bin/rabbitmq-server",
+            .. PathDirectories().Where(dir => RealPath(dir) != "/usr/sbin").Select(dir => Path.Combine(dir, "rabbitmq-server")),
             "/opt/homebrew/sbin/rabbitmq-server", "/usr/local/sbin/rabbitmq-server"];
         return candidates.FirstOrDefault(File.Exists);
+    }
+
+    // /sbin is a link to /usr/sbin on merged-/usr systems, so compare resolved folders.
+    private static string RealPath(string directory)
+    {
+        var info = new DirectoryInfo(directory);
+        var target = info.Exists ? info.ResolveLinkTarget(returnFinalTarget: true) : null;
+        return (target?.FullName ?? info.FullName).TrimEnd('/');
     }
 
     private static IEnumerable<string> PathDirectories() =>
