@@ -23,10 +23,12 @@ var migrations = builder.AddProject<Projects.Certctl_Migrations>("migrations")
     .WaitFor(infrastructure.DatabaseServer)
     .WithEnvironment("CERTCTL_DEMO_SEED", settings.DemoSeed);
 
-var gateway = builder.AddCertctlService<Projects.Certctl_Gateway>("gateway", infrastructure, migrations, settings, port: settings.GatewayPort)
-    .WithEnvironment("CERTCTL_API_KEYS_NAMED", apiKey.NamedKeysExpression);
 var agentIngest = builder.AddCertctlService<Projects.Certctl_AgentIngest>("agent-ingest", infrastructure, migrations, settings);
 var acme = builder.AddCertctlService<Projects.Certctl_Acme>("acme", infrastructure, migrations, settings);
+var gateway = builder.AddCertctlService<Projects.Certctl_Gateway>("gateway", infrastructure, migrations, settings, port: settings.GatewayPort)
+    .WithEnvironment("CERTCTL_API_KEYS_NAMED", apiKey.NamedKeysExpression)
+    .WithReference(acme)          // the gateway proxies /acme/** here
+    .WithReference(agentIngest);  // and the agent paths here
 var scheduler = builder.AddCertctlService<Projects.Certctl_Scheduler>("scheduler", infrastructure, migrations, settings);
 var caConnector = builder.AddCertctlService<Projects.Certctl_CaConnector>("ca-connector", infrastructure, migrations, settings);
 

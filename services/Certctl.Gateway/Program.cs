@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Certctl.Gateway;
+using Certctl.Gateway.OpenApi;
+using Certctl.Gateway.Proxy;
 using Certctl.ServiceDefaults;
 
 // Certctl.Gateway: the operator REST API under /api/v1 and the front door to the ACME and agent services.
@@ -8,8 +10,15 @@ builder.AddServiceDefaults();
 builder.AddCertctlDatabase();
 builder.AddCertctlMessaging();
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+builder.AddGatewayCore();
+builder.AddGatewayProxy();
+builder.AddGatewayOpenApi();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.MapVersionEndpoints();
+app.UseGatewayCore();      // request id, problem details, body cap, API-key authentication, audit, authorization
+app.MapGatewayOpenApi();   // /openapi/v1.json and /scalar, anonymous
+app.MapGatewayProxy();     // /acme/** and the agent paths, anonymous: those services authenticate themselves
+app.MapVersionEndpoints(); // anonymous
+app.MapOperatorApi();      // the authorized /api/v1 group (auth/check so far)
 app.Run();

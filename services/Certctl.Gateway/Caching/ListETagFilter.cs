@@ -1,0 +1,34 @@
+namespace Certctl.Gateway.Caching;
+
+/// <summary>Endpoint filter of a polled list: answers a matching If-None-Match with 304 before the handler runs, else tags the 200.</summary>
+internal sealed class ListETagFilter(string table) : IEndpointFilter
+{
+    /// <summary>Clients must revalidate each time (If-None-Match makes that cheap); shared caches must not store operator data.</summary>
+    public const string CacheControl = "private, no-cache";
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        // The counter is read BEFORE the handler's list query (its own, later snapshot). A change committed in between
+        // then pairs new rows with the old tag, so the next poll gets a spurious 200. Read after the query, the new tag
+        // would be paired with the old rows and every later poll would get a 304 for stale data.
+        var etag = await http.RequestServices.GetRequiredService<ListETag>().ComputeAsync(table, http.Request, http.RequestAborted);
+        if (IfNoneMatch.Matches(http.Request, etag))
+        {
+            return new NotModifiedResult(etag);
+        }
+
+        // Tag only a 200: the handler may still answer with a problem.
+        http.Response.OnStarting(() =>
+        {
+            if (http.Response.StatusCode == StatusCodes.Status200OK)
+            {
+                http.Response.Headers.ETag = etag;
+                http.Response.Headers.CacheControl = CacheControl;
+            }
+
+            return Task.CompletedTask;
+        });
+        return await next(context);
+    }
+}
