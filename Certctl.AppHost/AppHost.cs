@@ -17,6 +17,9 @@ catch (InfrastructureUnavailableException exception)
 
 var settings = SuiteSettings.From(builder.Configuration);
 var apiKey = builder.AddOperatorApiKey();
+// Issuer and target configurations are encrypted at rest with this key (AES-256-GCM); only the gateway, which
+// writes them, and the CA connector, which uses them, receive it.
+var configEncryptionKey = builder.AddParameter("certctl-config-encryption-key", new EncryptionKeyParameterDefault(), secret: true, persist: true);
 
 var migrations = builder.AddProject<Projects.Certctl_Migrations>("migrations")
     .WithReference(infrastructure.Database, "certctl")
@@ -27,10 +30,12 @@ var agentIngest = builder.AddCertctlService<Projects.Certctl_AgentIngest>("agent
 var acme = builder.AddCertctlService<Projects.Certctl_Acme>("acme", infrastructure, migrations, settings);
 var gateway = builder.AddCertctlService<Projects.Certctl_Gateway>("gateway", infrastructure, migrations, settings, port: settings.GatewayPort)
     .WithEnvironment("CERTCTL_API_KEYS_NAMED", apiKey.NamedKeysExpression)
+    .WithEnvironment("CERTCTL_CONFIG_ENCRYPTION_KEY", configEncryptionKey)
     .WithReference(acme)          // the gateway proxies /acme/** here
     .WithReference(agentIngest);  // and the agent paths here
 var scheduler = builder.AddCertctlService<Projects.Certctl_Scheduler>("scheduler", infrastructure, migrations, settings);
-var caConnector = builder.AddCertctlService<Projects.Certctl_CaConnector>("ca-connector", infrastructure, migrations, settings);
+var caConnector = builder.AddCertctlService<Projects.Certctl_CaConnector>("ca-connector", infrastructure, migrations, settings)
+    .WithEnvironment("CERTCTL_CONFIG_ENCRYPTION_KEY", configEncryptionKey);
 
 SuiteBanner.AnnounceWhenReady(builder,
     [infrastructure.DatabaseServer.Resource, infrastructure.Messaging.Resource,
