@@ -43,6 +43,7 @@ public sealed class SuiteFixture : IAsyncLifetime
             $"--Parameters:postgres-password=pg{Guid.NewGuid():N}",
             $"--Parameters:rabbitmq-password=mq{Guid.NewGuid():N}",
             $"--Parameters:certctl-api-key=key{Guid.NewGuid():N}",
+            $"--Parameters:certctl-config-encryption-key={Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))}",
         ];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Certctl_AppHost>(args);
 
