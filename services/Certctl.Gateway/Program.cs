@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Certctl.Gateway;
+using Certctl.Gateway.Certificates;
+using Certctl.Gateway.Inventory;
 using Certctl.Gateway.OpenApi;
 using Certctl.Gateway.Proxy;
 using Certctl.ServiceDefaults;
@@ -11,6 +13,7 @@ builder.AddCertctlDatabase();
 builder.AddCertctlMessaging();
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
 builder.AddGatewayCore();
+builder.AddInventory();     // id generator and the issuer-configuration cipher (CERTCTL_CONFIG_ENCRYPTION_KEY)
 builder.AddGatewayProxy();
 builder.AddGatewayOpenApi();
 
@@ -20,5 +23,7 @@ app.UseGatewayCore();      // request id, problem details, body cap, API-key aut
 app.MapGatewayOpenApi();   // /openapi/v1.json and /scalar, anonymous
 app.MapGatewayProxy();     // /acme/** and the agent paths, anonymous: those services authenticate themselves
 app.MapVersionEndpoints(); // anonymous
-app.MapOperatorApi();      // the authorized /api/v1 group (auth/check so far)
+var api = app.MapOperatorApi(); // the authorized /api/v1 group
+api.MapInventoryEndpoints();   // teams, owners, renewal policies, certificate profiles, issuers
+api.MapCertificateEndpoints(); // certificates: list, CRUD, versions, targets, renew, revoke
 app.Run();

@@ -25,6 +25,9 @@ public sealed class SuiteFixture : IAsyncLifetime
 
     public HttpClient Gateway { get; private set; } = null!;
 
+    /// <summary>The operator API key this run's gateway accepts.</summary>
+    public string ApiKey { get; } = $"key{Guid.NewGuid():N}";
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(dataDirectory);
@@ -42,7 +45,7 @@ public sealed class SuiteFixture : IAsyncLifetime
             "--CERTCTL_DATABASE_MAX_CONNS=10",
             $"--Parameters:postgres-password=pg{Guid.NewGuid():N}",
             $"--Parameters:rabbitmq-password=mq{Guid.NewGuid():N}",
-            $"--Parameters:certctl-api-key=key{Guid.NewGuid():N}",
+            $"--Parameters:certctl-api-key={ApiKey}",
             $"--Parameters:certctl-config-encryption-key={Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))}",
         ];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Certctl_AppHost>(args);

@@ -5,7 +5,8 @@ using Aspire.Hosting.ApplicationModel;
 namespace Certctl.EndToEnd.Tests;
 
 /// <summary>The real AppHost starts every resource, the services report ready, and telemetry leaves over OTLP.</summary>
-public sealed class SuiteStartupTests(SuiteFixture suite) : IClassFixture<SuiteFixture>
+[Collection(SuiteCollection.Name)]
+public sealed class SuiteStartupTests(SuiteFixture suite)
 {
     [Fact]
     public async Task Migrations_finish_successfully_before_the_services_start()
