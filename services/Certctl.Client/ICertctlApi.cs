@@ -5,7 +5,7 @@ namespace Certctl.Client;
 
 /// <summary>The Certctl operator REST API (<c>/api/v1</c>) as a Refit interface; failures throw <see cref="ApiException"/>.</summary>
 /// <remarks>Add each gateway endpoint group here as it lands, one method per route, models in <c>Certctl.Client.Models</c>.</remarks>
-public interface ICertctlApi : ICertificatesApi, IInventoryApi
+public interface ICertctlApi : ICertificatesApi, IInventoryApi, IOperationsApi, IFleetApi
 {
     /// <summary><c>GET /api/v1/version</c>: the running build (no key needed).</summary>
     [Get("/api/v1/version")]

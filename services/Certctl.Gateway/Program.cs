@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Certctl.Gateway;
+using Certctl.Gateway.Bulk;
 using Certctl.Gateway.Certificates;
 using Certctl.Gateway.Inventory;
+using Certctl.Gateway.Jobs;
 using Certctl.Gateway.OpenApi;
 using Certctl.Gateway.Proxy;
 using Certctl.ServiceDefaults;
@@ -26,4 +28,6 @@ app.MapVersionEndpoints(); // anonymous
 var api = app.MapOperatorApi(); // the authorized /api/v1 group
 api.MapInventoryEndpoints();   // teams, owners, renewal policies, certificate profiles, issuers
 api.MapCertificateEndpoints(); // certificates: list, CRUD, versions, targets, renew, revoke
+api.MapFleetEndpoints();       // bulk renew/revoke/reassign, deployment targets, discovered certificates
+api.MapOperationsEndpoints();  // jobs (cancel, two-person approval), agents (operator side, retire), audit list, stats
 app.Run();

@@ -16,9 +16,11 @@ public sealed class JobTransitionTests
         (JobStatus.Running, JobStatus.AwaitingCsr),
         (JobStatus.Running, JobStatus.AwaitingIssuer),
         (JobStatus.Running, JobStatus.Pending),
+        (JobStatus.Running, JobStatus.Cancelled),
         (JobStatus.AwaitingIssuer, JobStatus.Completed),
         (JobStatus.AwaitingIssuer, JobStatus.Failed),
         (JobStatus.AwaitingIssuer, JobStatus.AwaitingIssuer),
+        (JobStatus.AwaitingIssuer, JobStatus.Cancelled),
         (JobStatus.AwaitingCsr, JobStatus.Running),
         (JobStatus.AwaitingCsr, JobStatus.Failed),
         (JobStatus.AwaitingCsr, JobStatus.Cancelled),
@@ -56,7 +58,7 @@ public sealed class JobTransitionTests
     [InlineData(JobStatus.Pending, JobStatus.Completed)]
     [InlineData(JobStatus.AwaitingCsr, JobStatus.Completed)] // the CSR goes through the CA first
     [InlineData(JobStatus.AwaitingIssuer, JobStatus.Pending)]
-    [InlineData(JobStatus.Running, JobStatus.Cancelled)]
+    [InlineData(JobStatus.Completed, JobStatus.Cancelled)]
     [InlineData(JobStatus.Failed, JobStatus.Running)]
     [InlineData(JobStatus.Completed, JobStatus.Pending)]
     [InlineData(JobStatus.Cancelled, JobStatus.Pending)]

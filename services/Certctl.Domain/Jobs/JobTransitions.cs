@@ -34,11 +34,14 @@ public static class JobTransitions
         (JobStatus.Running, JobStatus.AwaitingCsr),
         (JobStatus.Running, JobStatus.AwaitingIssuer),
         (JobStatus.Running, JobStatus.Pending),
+        // An operator may stop a stuck job; a worker finishing it later must find it Cancelled and not complete it.
+        (JobStatus.Running, JobStatus.Cancelled),
 
         // A poll that finds the order still pending records itself without leaving the status.
         (JobStatus.AwaitingIssuer, JobStatus.Completed),
         (JobStatus.AwaitingIssuer, JobStatus.Failed),
         (JobStatus.AwaitingIssuer, JobStatus.AwaitingIssuer),
+        (JobStatus.AwaitingIssuer, JobStatus.Cancelled),
 
         (JobStatus.AwaitingCsr, JobStatus.Running),
         (JobStatus.AwaitingCsr, JobStatus.Failed),
