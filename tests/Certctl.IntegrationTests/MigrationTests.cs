@@ -9,7 +9,7 @@ public sealed class MigrationTests(ITestOutputHelper output)
     private static readonly string[] SchemaScripts =
     [
         "0001_core_inventory.sql", "0002_agents_targets_discovery.sql", "0003_jobs.sql",
-        "0004_audit.sql", "0005_notifications_revocation_crl.sql", "0006_acme.sql",
+        "0004_audit.sql", "0005_notifications_revocation_crl.sql", "0006_acme.sql", "0007_discovery_created_keyset.sql",
     ];
 
     private static readonly string[] ExpectedTables =
