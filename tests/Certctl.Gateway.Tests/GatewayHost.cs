@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Certctl.Gateway;
+using Certctl.Gateway.Inventory;
 using Certctl.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -14,7 +15,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Certctl.Gateway.Tests;
 
-/// <summary>A gateway wired like Program.cs (service defaults, database, the core) on Kestrel at a loopback port, plus test endpoints.</summary>
+/// <summary>A gateway wired like Program.cs (service defaults, database, the core, the inventory services) on Kestrel at a loopback port, plus test endpoints.</summary>
 internal sealed class GatewayHost : IAsyncDisposable
 {
     /// <summary>Admin key of <c>alice</c>.</summary>
@@ -27,6 +28,9 @@ internal sealed class GatewayHost : IAsyncDisposable
     public const string BobNextKey = "bob-next-key-0123456789abcdefghijk";
 
     public const string NamedKeys = $"alice:{AliceKey}:admin,bob:{BobKey},bob:{BobNextKey}";
+
+    /// <summary>Base64 of 32 fixed bytes: the test configuration-encryption key.</summary>
+    public static readonly string EncryptionKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
 
     private readonly WebApplication _app;
     private bool _stopped;
@@ -60,6 +64,7 @@ internal sealed class GatewayHost : IAsyncDisposable
             [$"ConnectionStrings:{DatabaseDefaults.ConnectionName}"] = connectionString,
             ["CERTCTL_API_KEYS_NAMED"] = NamedKeys,
             ["CERTCTL_CURSOR_KEY"] = "test-cursor-key-0123456789abcdefghijklmnop",
+            ["CERTCTL_CONFIG_ENCRYPTION_KEY"] = EncryptionKey,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -73,6 +78,7 @@ internal sealed class GatewayHost : IAsyncDisposable
         builder.AddCertctlDatabase();
         builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         builder.AddGatewayCore();
+        builder.AddInventory();
 
         var app = builder.Build();
         app.MapDefaultEndpoints();

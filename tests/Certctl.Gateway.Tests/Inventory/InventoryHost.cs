@@ -1,91 +1,28 @@
-using System.Net.Http.Headers;
-using System.Text.Json;
 using Certctl.Gateway.Inventory;
-using Certctl.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Certctl.Gateway.Tests.Inventory;
 
-/// <summary>A gateway wired like <see cref="GatewayHost"/> plus <c>AddInventory()</c> and <c>MapInventoryEndpoints()</c>.</summary>
-internal sealed class InventoryHost : IAsyncDisposable
+/// <summary><see cref="GatewayHost"/> with the inventory endpoints mapped; clients default to Bob's (non-admin) key.</summary>
+internal sealed class InventoryHost(GatewayHost host) : IAsyncDisposable
 {
-    /// <summary>Base64 of 32 fixed bytes: the test encryption key.</summary>
-    public static readonly string EncryptionKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
+    /// <summary>The test configuration-encryption key.</summary>
+    public static readonly string EncryptionKey = GatewayHost.EncryptionKey;
 
-    private readonly WebApplication _app;
+    public Uri Address => host.Address;
 
-    private InventoryHost(WebApplication app, Uri address)
-    {
-        _app = app;
-        Address = address;
-    }
+    public IServiceProvider Services => host.Services;
 
-    public Uri Address { get; }
+    public static async Task<InventoryHost> StartAsync(string connectionString, ITestOutputHelper output, IDictionary<string, string?>? settings = null) =>
+        new(await GatewayHost.StartAsync(connectionString, output, Map, settings));
 
-    public IServiceProvider Services => _app.Services;
-
-    public static async Task<InventoryHost> StartAsync(string connectionString, ITestOutputHelper output, IDictionary<string, string?>? settings = null)
-    {
-        var app = Build(connectionString, output, settings);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new InventoryHost(app, new Uri(address));
-    }
-
-    public static WebApplication Build(string connectionString, ITestOutputHelper output, IDictionary<string, string?>? settings = null)
-    {
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var configuration = new Dictionary<string, string?>
-        {
-            [$"ConnectionStrings:{DatabaseDefaults.ConnectionName}"] = connectionString,
-            ["CERTCTL_API_KEYS_NAMED"] = GatewayHost.NamedKeys,
-            ["CERTCTL_CURSOR_KEY"] = "test-cursor-key-0123456789abcdefghijklmnop",
-            ["CERTCTL_CONFIG_ENCRYPTION_KEY"] = EncryptionKey,
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            configuration[key] = value;
-        }
-
-        builder.Configuration.AddInMemoryCollection(configuration);
-        builder.Logging.ClearProviders().AddTestOutput(output)
-            .AddFilter("Microsoft", LogLevel.Warning).AddFilter("System", LogLevel.Warning).AddFilter("Npgsql", LogLevel.Warning);
-        builder.AddServiceDefaults();
-        builder.AddCertctlDatabase();
-        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
-        builder.AddGatewayCore();
-        builder.AddInventory();
-
-        var app = builder.Build();
-        app.MapDefaultEndpoints();
-        app.UseGatewayCore();
-        app.MapOperatorApi().MapInventoryEndpoints();
-        return app;
-    }
+    public static WebApplication Build(string connectionString, ITestOutputHelper output, IDictionary<string, string?>? settings = null) =>
+        GatewayHost.Build(connectionString, output, Map, settings);
 
     /// <summary>A client with Bob's (non-admin) key, or no key when <paramref name="key"/> is empty.</summary>
-    public HttpClient Client(string? key = GatewayHost.BobKey)
-    {
-        var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
-        if (!string.IsNullOrEmpty(key))
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        }
+    public HttpClient Client(string? key = GatewayHost.BobKey) => host.Client(string.IsNullOrEmpty(key) ? null : key);
 
-        return client;
-    }
+    public ValueTask DisposeAsync() => host.DisposeAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    private static void Map(Microsoft.AspNetCore.Routing.RouteGroupBuilder api) => api.MapInventoryEndpoints();
 }
