@@ -24,7 +24,7 @@ public static class GatewayCoreExtensions
         builder.Services.AddOperatorAuthentication();
         builder.Services.AddApiAuditTrail(builder.Configuration);
         builder.Services.AddCursorPaging(builder.Configuration);
-        builder.Services.AddListETags();
+        builder.Services.AddListETags(builder.Configuration);
         return builder;
     }
 

@@ -44,7 +44,7 @@ public static class AgentEndpoints
         var agents = api.MapGroup("/agents").WithTags("Agents");
         agents.MapGet("/", ListAgents).WithName("ListAgents").WithListETag("agents")
             .WithSummary("List active agents, newest registration first (keyset cursor; filters status, os)");
-        agents.MapGet("/retired", ListRetiredAgents).WithName("ListRetiredAgents").WithListETag("agents")
+        agents.MapGet("/retired", ListRetiredAgents).WithName("ListRetiredAgents").WithListETag("agents", AgentListQuery.Retired)
             .WithSummary("List retired agents, most recently retired first");
         agents.MapGet("/{id}", GetAgent).WithName("GetAgent").WithSummary("Get an agent (retired ones too)");
         agents.MapDelete("/{id}", RetireAgent).WithName("RetireAgent")
@@ -55,26 +55,13 @@ public static class AgentEndpoints
 
     /// <summary>GET /agents.</summary>
     public static async Task<Ok<Page<AgentResponse>>> ListAgents(
-        [AsParameters] PageRequest page, [FromQuery(Name = "status")] string? status, [FromQuery(Name = "os")] string? os,
-        CursorCodec cursors, NpgsqlDataSource db, CancellationToken cancellationToken)
+        [AsParameters] PageRequest page, [AsParameters] AgentListQuery filter, CursorCodec cursors, NpgsqlDataSource db,
+        CancellationToken cancellationToken)
     {
         var query = new KeysetQuery(page, NewestRegisteredFirst, cursors);
         await using var command = db.CreateCommand();
-        var conditions = new List<string> { "a.retired_at IS NULL" };
-        if (JobListQuery.Checked<AgentStatus>("status", status) is { } wanted)
-        {
-            conditions.Add("a.status = @status");
-            command.Parameters.Add(CertificateRows.Text("status", wanted));
-        }
-
-        if (!string.IsNullOrEmpty(os))
-        {
-            conditions.Add("a.os = @os");
-            command.Parameters.Add(CertificateRows.Text("os", os));
-        }
-
         command.CommandText =
-            $"SELECT {Columns} FROM agents a WHERE {string.Join(" AND ", conditions)} AND {query.Where} ORDER BY {query.OrderBy} LIMIT {KeysetQuery.LimitPlaceholder}";
+            $"SELECT {Columns} FROM agents a WHERE {filter.Predicate(command)} AND {query.Where} ORDER BY {query.OrderBy} LIMIT {KeysetQuery.LimitPlaceholder}";
         return TypedResults.Ok(await query.ReadAsync(command, Read, agent => new KeysetPosition(agent.RegisteredAt, agent.Id), cancellationToken));
     }
 
@@ -83,8 +70,9 @@ public static class AgentEndpoints
         [AsParameters] PageRequest page, CursorCodec cursors, NpgsqlDataSource db, CancellationToken cancellationToken)
     {
         var query = new KeysetQuery(page, NewestRetiredFirst, cursors);
-        await using var command = db.CreateCommand(
-            $"SELECT {Columns} FROM agents a WHERE a.retired_at IS NOT NULL AND {query.Where} ORDER BY {query.OrderBy} LIMIT {KeysetQuery.LimitPlaceholder}");
+        await using var command = db.CreateCommand();
+        command.CommandText =
+            $"SELECT {Columns} FROM agents a WHERE {AgentListQuery.Retired.Predicate(command)} AND {query.Where} ORDER BY {query.OrderBy} LIMIT {KeysetQuery.LimitPlaceholder}";
         return TypedResults.Ok(await query.ReadAsync(command, Read, agent => new KeysetPosition(agent.RetiredAt!.Value, agent.Id), cancellationToken));
     }
 

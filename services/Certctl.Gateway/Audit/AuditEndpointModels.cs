@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Certctl.Gateway.Audit;
 
@@ -17,24 +16,3 @@ public sealed record AuditEventResponse(
     int? StatusCode,
     int? LatencyMs,
     DateTimeOffset OccurredAt);
-
-/// <summary>The filters of <c>GET /audit</c>, bound with <c>[AsParameters]</c>: exact actor and resource, and an occurred_at range.</summary>
-public sealed class AuditListQuery
-{
-    [FromQuery(Name = "actor")]
-    public string? Actor { get; init; }
-
-    [FromQuery(Name = "resource_type")]
-    public string? ResourceType { get; init; }
-
-    [FromQuery(Name = "resource_id")]
-    public string? ResourceId { get; init; }
-
-    /// <summary>Occurred at or after this instant (RFC 3339).</summary>
-    [FromQuery(Name = "from")]
-    public string? From { get; init; }
-
-    /// <summary>Occurred strictly before this instant (RFC 3339).</summary>
-    [FromQuery(Name = "to")]
-    public string? To { get; init; }
-}

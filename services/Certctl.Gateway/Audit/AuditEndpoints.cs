@@ -38,22 +38,7 @@ public static class AuditEndpoints
             ? long.TryParse(position.Id, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : throw DomainProblemException.Validation("cursor", "is not a cursor issued for this list; start again without it")
             : (long?)null;
         await using var command = db.CreateCommand();
-        var conditions = new List<string>();
-        AddEquals("a.actor", "actor", filter.Actor);
-        AddEquals("a.resource_type", "resource_type", filter.ResourceType);
-        AddEquals("a.resource_id", "resource_id", filter.ResourceId);
-        if (Instant("from", filter.From) is { } from)
-        {
-            conditions.Add("a.occurred_at >= @from");
-            command.Parameters.Add(CertificateRows.Timestamp("from", from));
-        }
-
-        if (Instant("to", filter.To) is { } to)
-        {
-            conditions.Add("a.occurred_at < @to");
-            command.Parameters.Add(CertificateRows.Timestamp("to", to));
-        }
-
+        var conditions = new List<string> { filter.Predicate(command) };
         if (after is { } afterId)
         {
             conditions.Add("a.id < @after_id");
@@ -65,7 +50,7 @@ public static class AuditEndpoints
             SELECT a.id, a.actor, a.actor_type, a.action, a.resource_type, a.resource_id, a.details::text, a.request_id, a.body_sha256,
                    a.status_code, a.latency_ms, a.occurred_at
             FROM audit_events a
-            WHERE {(conditions.Count == 0 ? "TRUE" : string.Join(" AND ", conditions))}
+            WHERE {string.Join(" AND ", conditions)}
             ORDER BY a.id DESC LIMIT @page_limit
             """;
         command.Parameters.Add(new NpgsqlParameter<int>("page_limit", page.Limit + 1));
@@ -87,22 +72,7 @@ public static class AuditEndpoints
         }
 
         return TypedResults.Ok(new Page<AuditEventResponse>(rows, next, page.Limit));
-
-        void AddEquals(string column, string parameter, string? value)
-        {
-            if (!string.IsNullOrEmpty(value))
-            {
-                conditions.Add($"{column} = @{parameter}");
-                command.Parameters.Add(CertificateRows.Text(parameter, value));
-            }
-        }
     }
-
-    // RFC 3339 with an offset (or Z); anything else is a 400, never silently ignored.
-    private static DateTimeOffset? Instant(string field, string? text) =>
-        string.IsNullOrEmpty(text) ? null
-        : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at
-        : throw DomainProblemException.Validation(field, "must be an RFC 3339 timestamp, such as 2026-01-31T00:00:00Z");
 
     private static AuditEventResponse Read(NpgsqlDataReader reader)
     {

@@ -1,7 +1,10 @@
 namespace Certctl.Gateway.Caching;
 
 /// <summary>Endpoint filter of a polled list: answers a matching If-None-Match with 304 before the handler runs, else tags the 200.</summary>
-internal sealed class ListETagFilter(string table) : IEndpointFilter
+/// <remarks>
+/// The set is the one the handler's <see cref="IListFilter"/> argument (its bound query) selects, else <paramref name="defaultFilter"/>.
+/// </remarks>
+internal sealed class ListETagFilter(string table, IListFilter defaultFilter) : IEndpointFilter
 {
     /// <summary>Clients must revalidate each time (If-None-Match makes that cheap); shared caches must not store operator data.</summary>
     public const string CacheControl = "private, no-cache";
@@ -9,10 +12,11 @@ internal sealed class ListETagFilter(string table) : IEndpointFilter
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        // The counter is read BEFORE the handler's list query (its own, later snapshot). A change committed in between
+        var filter = context.Arguments.OfType<IListFilter>().FirstOrDefault() ?? defaultFilter;
+        // The version is read BEFORE the handler's list query (its own, later snapshot). A change committed in between
         // then pairs new rows with the old tag, so the next poll gets a spurious 200. Read after the query, the new tag
         // would be paired with the old rows and every later poll would get a 304 for stale data.
-        var etag = await http.RequestServices.GetRequiredService<ListETag>().ComputeAsync(table, http.Request, http.RequestAborted);
+        var etag = await http.RequestServices.GetRequiredService<ListETag>().ComputeAsync(table, filter, http.Request, http.RequestAborted);
         if (IfNoneMatch.Matches(http.Request, etag))
         {
             return new NotModifiedResult(etag);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Certctl.Domain;
+using Certctl.Gateway.Caching;
 using Certctl.Gateway.Paging;
 using Certctl.Gateway.Problems;
 using Microsoft.AspNetCore.Mvc;
@@ -12,7 +13,7 @@ namespace Certctl.Gateway.Certificates;
 /// certificates that have an expiry: a certificate never issued has none, and leaving it out keeps the keyset on a
 /// NOT NULL key (with <c>expires_before</c>/<c>expires_after</c> such rows could never match anyway).
 /// </summary>
-public sealed class CertificateListQuery
+public sealed class CertificateListQuery : IListFilter
 {
     /// <summary>Default order: oldest first, so rows created during a walk appear on later pages.</summary>
     public static readonly TimestampIdKeyset ByCreation = new("c.created_at", "c.id", SortDirection.Ascending);
@@ -52,6 +53,11 @@ public sealed class CertificateListQuery
     /// <summary><c>created_at</c> (default) or <c>expires_at</c>.</summary>
     [FromQuery(Name = "sort")]
     public string? Sort { get; init; }
+
+    string IListFilter.Alias => "c";
+
+    /// <inheritdoc/>
+    public string Predicate(NpgsqlCommand command) => Where(command, Keyset());
 
     /// <summary>The keyset for <see cref="Sort"/>; anything else is a 400.</summary>
     public TimestampIdKeyset Keyset() => Sort switch

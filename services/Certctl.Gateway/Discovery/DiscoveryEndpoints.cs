@@ -38,9 +38,6 @@ public sealed record DiscoveredCertificate(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt);
 
-/// <summary>Filters of <c>GET /discovery/certificates</c>.</summary>
-public sealed record DiscoveryListQuery([property: FromQuery(Name = "agent_id")] string? AgentId = null, [property: FromQuery(Name = "status")] string? Status = null);
-
 /// <summary>Body of a claim: the managed certificate the discovered one is (<c>managed_certificate_id</c> is accepted as an alias).</summary>
 public sealed record ClaimDiscoveredCertificateRequest(string? CertificateId, string? ManagedCertificateId);
 
@@ -52,8 +49,6 @@ public static class DiscoveryEndpoints
         is_ca, pem_data, source_path, source_format, agent_id, discovery_scan_id, managed_certificate_id, status, first_seen_at,
         last_seen_at, dismissed_at, created_at, updated_at
         """;
-
-    private static readonly string[] Statuses = ["Unmanaged", "Managed", "Dismissed"];
 
     // created_at, not last_seen_at: every re-report moves last_seen_at, which would move rows between pages during a walk.
     private static readonly TimestampIdKeyset ByCreation = new("created_at", "id", SortDirection.Ascending);
@@ -70,23 +65,16 @@ public static class DiscoveryEndpoints
         return api;
     }
 
-    public static async Task<Results<Ok<Page<DiscoveredCertificate>>, ValidationProblem>> ListDiscoveredCertificates(
+    public static async Task<Ok<Page<DiscoveredCertificate>>> ListDiscoveredCertificates(
         [AsParameters] PageRequest page, [AsParameters] DiscoveryListQuery filter, CursorCodec cursors, NpgsqlDataSource db, CancellationToken cancellationToken)
     {
-        var status = Statuses.FirstOrDefault(value => string.Equals(value, filter.Status, StringComparison.OrdinalIgnoreCase));
-        if (!string.IsNullOrEmpty(filter.Status) && status is null)
-        {
-            return new FieldErrors().Add("status", $"must be one of {string.Join(", ", Statuses)}").ToProblem();
-        }
-
         var query = new KeysetQuery(page, ByCreation, cursors);
-        await using var command = db.CreateCommand($"""
-            SELECT {Columns} FROM discovered_certificates
-            WHERE (@agent_id::text IS NULL OR agent_id = @agent_id) AND (@status::text IS NULL OR status = @status) AND {query.Where}
+        await using var command = db.CreateCommand();
+        command.CommandText = $"""
+            SELECT {Columns} FROM discovered_certificates d
+            WHERE {filter.Predicate(command)} AND {query.Where}
             ORDER BY {query.OrderBy} LIMIT {KeysetQuery.LimitPlaceholder}
-            """);
-        command.Parameters.Add(InventorySql.Param("agent_id", NpgsqlDbType.Text, string.IsNullOrEmpty(filter.AgentId) ? null : filter.AgentId));
-        command.Parameters.Add(InventorySql.Param("status", NpgsqlDbType.Text, status));
+            """;
         return TypedResults.Ok(await query.ReadAsync(command, Read, row => new KeysetPosition(row.CreatedAt, row.Id), cancellationToken));
     }
 

@@ -1,4 +1,5 @@
 using Certctl.Domain;
+using Certctl.Gateway.Caching;
 using Certctl.Gateway.Certificates;
 using Certctl.Gateway.Problems;
 using Microsoft.AspNetCore.Mvc;
@@ -7,7 +8,7 @@ using Npgsql;
 namespace Certctl.Gateway.Jobs;
 
 /// <summary>The filters of <c>GET /jobs</c>, bound with <c>[AsParameters]</c>; every filter is an exact match.</summary>
-public sealed class JobListQuery
+public sealed class JobListQuery : IListFilter
 {
     /// <summary>Exact status wire name (<c>Pending</c>, <c>AwaitingCSR</c>, …).</summary>
     [FromQuery(Name = "status")]
@@ -22,6 +23,11 @@ public sealed class JobListQuery
 
     [FromQuery(Name = "agent_id")]
     public string? AgentId { get; init; }
+
+    string IListFilter.Alias => "j";
+
+    /// <inheritdoc/>
+    public string Predicate(NpgsqlCommand command) => Where(command);
 
     /// <summary>The filter predicate and its parameters; 400 on a status or type that does not exist.</summary>
     public string Where(NpgsqlCommand command)

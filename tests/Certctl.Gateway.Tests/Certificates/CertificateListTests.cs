@@ -117,21 +117,21 @@ public sealed class CertificateListTests(MigratedDatabaseFixture<CertificateList
     }
 
     [Fact]
-    public async Task The_list_answers_304_to_its_tag_and_a_create_changes_the_tag()
+    public async Task The_list_answers_304_to_its_tag_and_a_create_in_its_set_changes_the_tag()
     {
         await using var gateway = await StartAsync(database.ConnectionString, output);
         using var client = gateway.Client(GatewayHost.BobKey);
-        using var first = await client.GetAsync("/api/v1/certificates?status=Active");
+        using var first = await client.GetAsync("/api/v1/certificates?status=Pending");
         var tag = first.Headers.ETag!.Tag;
 
-        using var again = new HttpRequestMessage(HttpMethod.Get, "/api/v1/certificates?status=Active");
+        using var again = new HttpRequestMessage(HttpMethod.Get, "/api/v1/certificates?status=Pending");
         again.Headers.TryAddWithoutValidation("If-None-Match", tag);
         using var notModified = await client.SendAsync(again);
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
 
         using var created = await client.PostAsJsonAsync("/api/v1/certificates", NewCertificate("etag-new"));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        using var after = new HttpRequestMessage(HttpMethod.Get, "/api/v1/certificates?status=Active");
+        using var after = new HttpRequestMessage(HttpMethod.Get, "/api/v1/certificates?status=Pending");
         after.Headers.TryAddWithoutValidation("If-None-Match", tag);
         using var changed = await client.SendAsync(after);
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
