@@ -1,6 +1,6 @@
-using System.Globalization;
 using Certctl.Gateway.Caching;
 using Certctl.Gateway.Certificates;
+using Certctl.Gateway.Paging;
 using Certctl.Gateway.Problems;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
@@ -36,13 +36,13 @@ public sealed class AuditListQuery : IListFilter
         AddEquals("a.actor", "actor", Actor);
         AddEquals("a.resource_type", "resource_type", ResourceType);
         AddEquals("a.resource_id", "resource_id", ResourceId);
-        if (Instant("from", From) is { } from)
+        if (QueryInstant.Parse("from", From) is { } from)
         {
             conditions.Add("a.occurred_at >= @from");
             command.Parameters.Add(CertificateRows.Timestamp("from", from));
         }
 
-        if (Instant("to", To) is { } to)
+        if (QueryInstant.Parse("to", To) is { } to)
         {
             conditions.Add("a.occurred_at < @to");
             command.Parameters.Add(CertificateRows.Timestamp("to", to));
@@ -59,10 +59,4 @@ public sealed class AuditListQuery : IListFilter
             }
         }
     }
-
-    // RFC 3339 with an offset (or Z); anything else is a 400, never silently ignored.
-    private static DateTimeOffset? Instant(string field, string? text) =>
-        string.IsNullOrEmpty(text) ? null
-        : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at
-        : throw DomainProblemException.Validation(field, "must be an RFC 3339 timestamp, such as 2026-01-31T00:00:00Z");
 }

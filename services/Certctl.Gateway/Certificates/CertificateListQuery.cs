@@ -1,4 +1,3 @@
-using System.Globalization;
 using Certctl.Domain;
 using Certctl.Gateway.Caching;
 using Certctl.Gateway.Paging;
@@ -95,12 +94,12 @@ public sealed class CertificateListQuery : IListFilter
                 CertificateRows.Text("name_prefix", NamePrefix));
         }
 
-        if (Instant("expires_before", ExpiresBefore) is { } before)
+        if (QueryInstant.Parse("expires_before", ExpiresBefore) is { } before)
         {
             Add("c.expires_at < @expires_before", CertificateRows.Timestamp("expires_before", before));
         }
 
-        if (Instant("expires_after", ExpiresAfter) is { } after)
+        if (QueryInstant.Parse("expires_after", ExpiresAfter) is { } after)
         {
             Add("c.expires_at > @expires_after", CertificateRows.Timestamp("expires_after", after));
         }
@@ -111,12 +110,6 @@ public sealed class CertificateListQuery : IListFilter
         }
 
         return conditions.Count == 0 ? "TRUE" : string.Join(" AND ", conditions);
-
-        // RFC 3339 / ISO 8601 with an offset; a value that does not parse is a 400, never silently ignored (the original's defect).
-        static DateTimeOffset? Instant(string field, string? text) =>
-            string.IsNullOrEmpty(text) ? null
-            : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at
-            : throw DomainProblemException.Validation(field, "must be an RFC 3339 timestamp, such as 2026-01-31T00:00:00Z");
 
         void AddEquals(string column, string parameter, string? value)
         {
