@@ -22,6 +22,9 @@ public static class ErrorKinds
     /// <summary>A response the scenario does not accept because of its status (see by_status).</summary>
     public const string HttpStatus = "http_status";
 
+    /// <summary>A response whose status was right but whose body is not what the scenario reads (see the scenario).</summary>
+    public const string UnexpectedBody = "unexpected_body";
+
     public const string Other = "other";
 
     /// <summary>Names the kind of a request failure.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Certctl.LoadTest.Scenarios;
+using Certctl.LoadTest.Seeding;
 
 namespace Certctl.LoadTest;
 
@@ -13,6 +14,7 @@ public static class HelpText
 
             Usage:
               dotnet run -c Release --project loadtest/Certctl.LoadTest -- <scenario> [options]
+              dotnet run -c Release --project loadtest/Certctl.LoadTest -- seed <fixture> --database CONN [seed options]
 
             Scenarios:
             """);
@@ -20,10 +22,10 @@ public static class HelpText
         foreach (var scenario in ScenarioCatalog.All(context))
         {
             var d = scenario.Defaults;
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {scenario.Name,-16}{scenario.Description}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {scenario.Name,-18}{scenario.Description}"));
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"  {string.Empty,-16}defaults: --rate {d.Rate:0.##} --duration {DurationText.Format(d.Duration)}  thresholds: {string.Join(", ", d.Thresholds.Select(t => t.Expression))}"));
+                $"  {string.Empty,-18}defaults: --rate {d.Rate:0.##} --duration {DurationText.Format(d.Duration)}  thresholds: {string.Join(", ", d.Thresholds.Select(t => t.Expression))}"));
         }
 
         output.WriteLine("""
@@ -45,11 +47,34 @@ public static class HelpText
                                       p99 threshold (10 ms if none) or that has any error; reports the last rate that held
               --out FILE              JSON summary path (default loadtest/results/<scenario>-<utc>.json)
               --param NAME=VALUE      scenario setting, repeatable
+              --api-key KEY           operator API key sent as Authorization: Bearer (default: $CERTCTL_API_KEY)
+              --if-none-match         list scenarios: fetch the page's ETag first, then send If-None-Match (measures the 304 path);
+                                      same as --param if_none_match=true
               -q, --quiet             no progress lines on stderr
               -h, --help              this page
 
             Exit codes: 0 every threshold held (ramp: a ceiling was found), 1 a threshold failed or the run was interrupted,
             2 usage error or a non-loopback target.
+
+            Seed fixtures (certificates inserted straight into the suite's Postgres, one set-based statement, idempotent):
+            """);
+        foreach (var fixture in SeedFixture.All)
+        {
+            output.WriteLine($"  {fixture.Name,-18}{fixture.Description}");
+        }
+
+        output.WriteLine("""
+
+            Seed options:
+              --database CONN         Npgsql connection string of the suite's database (default: $CERTCTL_LOADTEST_DATABASE);
+                                      every Host must be 127.0.0.0/8, ::1, localhost or a Unix-socket directory
+              --count N               how many certificates (fixture default; a rerun inserts only the missing ones)
+              --reset-jobs            then delete the fixture's jobs and undo RenewalInProgress, so the next bulk renewal
+                                      creates every job again
+              --remove                delete the fixture's certificates (and their jobs) instead
+
+            Seed exit codes: 0 done (also when nothing needed inserting), 1 database error or demo seed missing, 2 usage error
+            or a non-loopback database.
             """);
     }
 }

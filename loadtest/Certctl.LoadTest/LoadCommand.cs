@@ -1,9 +1,13 @@
 using System.Globalization;
 using Certctl.LoadTest.Scenarios;
+using Certctl.LoadTest.Seeding;
 
 namespace Certctl.LoadTest;
 
-/// <summary>The driver's one command: parse, check the target, run one step or a ramp, report, pick the exit code.</summary>
+/// <summary>
+/// The driver's command: parse, check the target, run one step or a ramp, report, pick the exit code. A first argument of
+/// <c>seed</c> hands over to <see cref="SeedCommand"/> instead.
+/// </summary>
 public static class LoadCommand
 {
     public const int ExitPassed = 0;
@@ -12,6 +16,11 @@ public static class LoadCommand
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken stop)
     {
+        if (args.Count > 0 && args[0] == SeedCommand.Name)
+        {
+            return await SeedCommand.RunAsync(args.Skip(1).ToList(), output, error, stop);
+        }
+
         LoadOptions options;
         try
         {
@@ -33,7 +42,7 @@ public static class LoadCommand
             return Usage(error, "name a scenario.");
         }
 
-        var context = new ScenarioContext(options.BaseUrl, options.Parameters);
+        var context = new ScenarioContext(options.BaseUrl, options.Parameters) { ApiKey = options.ApiKey };
         var scenario = ScenarioCatalog.Find(options.Scenario, context);
         if (scenario is null)
         {
@@ -64,6 +73,10 @@ public static class LoadCommand
         try
         {
             await scenario.PrepareAsync(client, stop);
+        }
+        catch (UsageException ex)
+        {
+            return Usage(error, ex.Message);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -157,7 +170,10 @@ public static class LoadCommand
             MachineInfo.Current(),
             new RunSettings(options.Warmup.TotalSeconds, options.MaxInFlight, options.Connections, options.Timeout.TotalSeconds),
             ceiling ?? steps[0],
-            ramp);
+            ramp)
+        {
+            ResponseCounts = scenario.ResponseCounts(),
+        };
     }
 
     /// <summary>

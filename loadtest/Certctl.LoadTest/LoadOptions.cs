@@ -7,6 +7,9 @@ public sealed record LoadOptions
 {
     public static readonly Uri DefaultBaseUrl = new("http://localhost:8080/");
 
+    /// <summary>The parameter <c>--if-none-match</c> sets: list scenarios revalidate with the list's ETag and measure the 304 path.</summary>
+    public const string IfNoneMatchParameter = "if_none_match";
+
     public string? Scenario { get; init; }
 
     public Uri BaseUrl { get; init; } = DefaultBaseUrl;
@@ -37,12 +40,17 @@ public sealed record LoadOptions
 
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The operator API key: <c>--api-key</c>, else <c>CERTCTL_API_KEY</c>; null when neither is set.</summary>
+    public ApiKey? ApiKey { get; init; }
+
     public bool Quiet { get; init; }
 
     public bool ShowHelp { get; init; }
 
     /// <summary>Parses the arguments after <c>--</c>; throws <see cref="UsageException"/> on anything it does not understand.</summary>
-    public static LoadOptions Parse(IReadOnlyList<string> args)
+    /// <param name="args">The arguments.</param>
+    /// <param name="environment">Reads an environment variable (the process's when null); used for <see cref="ApiKey.EnvironmentVariable"/>.</param>
+    public static LoadOptions Parse(IReadOnlyList<string> args, Func<string, string?>? environment = null)
     {
         var options = new LoadOptions();
         var thresholds = new List<Threshold>();
@@ -77,12 +85,16 @@ public sealed record LoadOptions
                 "--ramp" => options with { Ramp = ParseRamp(Value()) },
                 "--out" => options with { OutPath = Value() },
                 "--param" => AddParameter(options, parameters, Value()),
+                "--api-key" => options with { ApiKey = ParseApiKey(Value()) },
+                "--if-none-match" => AddParameter(options, parameters, IfNoneMatchParameter + "=true"),
                 "-q" or "--quiet" => options with { Quiet = true },
                 _ => throw new UsageException($"unknown option '{name}'."),
             };
         }
 
-        return options with { Thresholds = thresholds, Parameters = parameters };
+        var fromEnvironment = (environment ?? Environment.GetEnvironmentVariable)(ApiKey.EnvironmentVariable);
+        var apiKey = options.ApiKey ?? (string.IsNullOrWhiteSpace(fromEnvironment) ? null : new ApiKey(fromEnvironment));
+        return options with { Thresholds = thresholds, Parameters = parameters, ApiKey = apiKey };
     }
 
     private static LoadOptions Add(LoadOptions options, List<Threshold> thresholds, Threshold threshold)
@@ -102,6 +114,9 @@ public sealed record LoadOptions
         parameters[pair[..eq]] = pair[(eq + 1)..];
         return options;
     }
+
+    private static ApiKey ParseApiKey(string text) =>
+        string.IsNullOrWhiteSpace(text) ? throw new UsageException("--api-key must not be empty.") : new ApiKey(text);
 
     private static Uri ParseBaseUrl(string text)
     {

@@ -27,27 +27,35 @@ public static class LoopbackGuard
             return $"'{baseUrl}' is not an http(s) URL.";
         }
 
+        return HostRefusal(baseUrl.IdnHost, baseUrl.Host, resolve);
+    }
+
+    /// <summary>Why <paramref name="host"/> (a name or an address literal) may not be reached, or null when it resolves to loopback only.</summary>
+    public static string? HostRefusal(string host, Func<string, IPAddress[]> resolve) => HostRefusal(host, host, resolve);
+
+    /// <summary>Checks <paramref name="baseUrl"/> with the system resolver.</summary>
+    public static string? Refusal(Uri baseUrl) => Refusal(baseUrl, Dns.GetHostAddresses);
+
+    private static string? HostRefusal(string host, string shownAs, Func<string, IPAddress[]> resolve)
+    {
         IPAddress[] addresses;
         try
         {
-            addresses = IPAddress.TryParse(baseUrl.IdnHost, out var literal) ? [literal] : resolve(baseUrl.IdnHost);
+            addresses = IPAddress.TryParse(host, out var literal) ? [literal] : resolve(host);
         }
         catch (Exception ex) when (ex is System.Net.Sockets.SocketException or ArgumentException)
         {
-            return $"cannot resolve '{baseUrl.Host}': {ex.Message}";
+            return $"cannot resolve '{shownAs}': {ex.Message}";
         }
 
         if (addresses.Length == 0)
         {
-            return $"'{baseUrl.Host}' resolves to no address.";
+            return $"'{shownAs}' resolves to no address.";
         }
 
         var outside = addresses.Where(a => !IsLoopback(a)).ToList();
         return outside.Count == 0
             ? null
-            : $"'{baseUrl.Host}' resolves to {string.Join(", ", outside)}, which is not loopback; this driver only loads 127.0.0.0/8 or ::1.";
+            : $"'{shownAs}' resolves to {string.Join(", ", outside)}, which is not loopback (127.0.0.0/8 or ::1); the driver only talks to this machine.";
     }
-
-    /// <summary>Checks <paramref name="baseUrl"/> with the system resolver.</summary>
-    public static string? Refusal(Uri baseUrl) => Refusal(baseUrl, Dns.GetHostAddresses);
 }

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Certctl.LoadTest.Scenarios;
 
 namespace Certctl.LoadTest;
 
@@ -46,6 +47,9 @@ public sealed record Summary(
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
+    /// <summary>What the scenario read out of its responses over the whole run (warm-up and every step included); empty for most scenarios.</summary>
+    public IReadOnlyList<ResponseCount> ResponseCounts { get; init; } = [];
+
     /// <summary>Constant run: every threshold held. Ramp: a ceiling was found. Never when interrupted.</summary>
     public bool Passed => !Interrupted && (Ramp is null ? Headline.ThresholdsPassed : Ramp.CeilingRate is not null);
 
@@ -68,6 +72,17 @@ public sealed record Summary(
         foreach (var (name, value) in JsonSerializer.SerializeToNode(Headline, JsonOptions)!.AsObject())
         {
             root[name] = value?.DeepClone();
+        }
+
+        if (ResponseCounts.Count > 0)
+        {
+            var counts = new JsonObject();
+            foreach (var count in ResponseCounts)
+            {
+                counts[count.Name] = count.Value;
+            }
+
+            root["response_counts"] = counts;
         }
 
         if (Ramp is not null)

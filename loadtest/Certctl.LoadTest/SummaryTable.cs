@@ -40,6 +40,15 @@ public static class SummaryTable
             output.WriteLine("           the driver or a busy machine, not only the target, shaped these figures");
         }
         output.WriteLine(string.Create(inv, $"  status {Join(step.StatusCodes)}"));
+        if (summary.ResponseCounts.Count > 0)
+        {
+            output.WriteLine("  responses read (whole run, warm-up included):");
+            foreach (var count in summary.ResponseCounts)
+            {
+                output.WriteLine(string.Create(inv, $"    {count.Name,-44} {count.Value,12:N0}"));
+            }
+        }
+
         output.WriteLine(string.Create(inv, $"  errors {step.Errors.Total} ({step.Errors.Rate * 100:0.###}%){(step.Errors.Total > 0 ? "  " + Join(step.Errors.ByKind) : string.Empty)}"));
         foreach (var t in step.Thresholds)
         {

@@ -30,6 +30,40 @@ public sealed class LoadCommandTests : IDisposable
         Assert.Equal(LoadCommand.ExitUsage, (await RunAsync(args)).Code);
     }
 
+    [Theory]
+    [InlineData("seed")]
+    [InlineData("seed", "nope", "--database", "Host=127.0.0.1")]
+    [InlineData("seed", "bulk_renewal", "--database", "Host=127.0.0.1", "--count", "100000")]
+    [InlineData("seed", "bulk_renewal", "--database", "Host=127.0.0.1", "--remove", "--reset-jobs")]
+    public async Task Seed_usage_errors_exit_two(params string[] args)
+    {
+        var (code, _, error) = await RunAsync(args);
+
+        Assert.Equal(LoadCommand.ExitUsage, code);
+        Assert.Contains("usage error: seed:", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Seed_refuses_a_database_outside_loopback_with_exit_two_before_connecting()
+    {
+        var (code, output, error) = await RunAsync("seed", "bulk_renewal", "--database", "Host=192.0.2.10;Port=5432;Username=postgres;Password=s3cret");
+
+        Assert.Equal(LoadCommand.ExitUsage, code);
+        Assert.Contains("not loopback", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", output + error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Seed_help_lists_the_fixtures()
+    {
+        var (code, output, _) = await RunAsync("seed", "--help");
+
+        Assert.Equal(LoadCommand.ExitPassed, code);
+        Assert.Contains("bulk_renewal", output, StringComparison.Ordinal);
+        Assert.Contains("certificate_list", output, StringComparison.Ordinal);
+        Assert.Contains("--reset-jobs", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_target_outside_loopback_is_refused_with_exit_two()
     {

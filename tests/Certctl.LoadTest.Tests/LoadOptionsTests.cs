@@ -73,4 +73,41 @@ public class LoadOptionsTests
     {
         Assert.Throws<UsageException>(() => LoadOptions.Parse(args));
     }
+
+    [Fact]
+    public void Takes_the_api_key_from_the_option_before_the_environment()
+    {
+        var environment = new Dictionary<string, string?> { [ApiKey.EnvironmentVariable] = "from-env" };
+
+        Assert.Equal("from-flag", LoadOptions.Parse(["bulk_renewal", "--api-key", "from-flag"], name => environment.GetValueOrDefault(name)).ApiKey!.Value);
+        Assert.Equal("from-env", LoadOptions.Parse(["bulk_renewal"], name => environment.GetValueOrDefault(name)).ApiKey!.Value);
+        Assert.Null(LoadOptions.Parse(["bulk_renewal"], _ => null).ApiKey);
+        Assert.Null(LoadOptions.Parse(["bulk_renewal"], _ => "   ").ApiKey);
+    }
+
+    [Fact]
+    public void The_api_key_never_shows_in_the_printed_options()
+    {
+        var options = LoadOptions.Parse(["bulk_renewal", "--api-key=s3cret-key"], _ => null);
+
+        Assert.DoesNotContain("s3cret-key", options.ToString(), StringComparison.Ordinal);
+        Assert.Equal("Bearer", options.ApiKey!.Header().Scheme);
+        Assert.Equal("s3cret-key", options.ApiKey.Header().Parameter);
+    }
+
+    [Fact]
+    public void If_none_match_is_a_shorthand_for_its_parameter()
+    {
+        var options = LoadOptions.Parse(["certificate_list", "--if-none-match"], _ => null);
+
+        Assert.Equal("true", options.Parameters[LoadOptions.IfNoneMatchParameter]);
+    }
+
+    [Theory]
+    [InlineData("bulk_renewal", "--api-key")]
+    [InlineData("bulk_renewal", "--api-key", " ")]
+    public void Refuses_an_empty_api_key(params string[] args)
+    {
+        Assert.Throws<UsageException>(() => LoadOptions.Parse(args, _ => null));
+    }
 }

@@ -68,4 +68,20 @@ public class SummaryTests
             root.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public void Response_counts_appear_in_order_only_when_the_scenario_counted_something()
+    {
+        var step = Steps.With().WithThresholds([]);
+        var plain = new Summary("ceiling", "t", "constant", Start, Start, false, MachineInfo.Current(), new RunSettings(0, 1, 1, 1), step, null);
+        var counted = plain with { Scenario = "bulk_renewal", ResponseCounts = [new("created", 10_000), new("skipped", 0)] };
+
+        using var without = JsonDocument.Parse(plain.ToJson());
+        using var with = JsonDocument.Parse(counted.ToJson());
+
+        Assert.False(without.RootElement.TryGetProperty("response_counts", out _));
+        var counts = with.RootElement.GetProperty("response_counts");
+        Assert.Equal(["created", "skipped"], counts.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(10_000, counts.GetProperty("created").GetInt64());
+    }
 }

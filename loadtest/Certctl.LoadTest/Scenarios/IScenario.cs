@@ -27,17 +27,36 @@ public interface IScenario
     /// </summary>
     ValueTask<string?> CheckAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
         ValueTask.FromResult((int)response.StatusCode < 400 ? null : ErrorKinds.HttpStatus);
+
+    /// <summary>
+    /// What the scenario counted in the responses it checked, over the whole run (warm-up and every ramp step included),
+    /// in the order to show them; empty when it counts nothing beyond status codes.
+    /// </summary>
+    IReadOnlyList<ResponseCount> ResponseCounts() => [];
 }
+
+/// <summary>One figure a scenario read out of the responses, e.g. <c>created 10000</c>.</summary>
+public sealed record ResponseCount(string Name, long Value);
 
 /// <summary>What a scenario runs with unless told otherwise.</summary>
 public sealed record ScenarioDefaults(double Rate, TimeSpan Duration, IReadOnlyList<Threshold> Thresholds);
 
-/// <summary>Where a scenario points and the <c>--param name=value</c> settings given for it.</summary>
+/// <summary>Where a scenario points, the <c>--param name=value</c> settings given for it and the operator API key, if any.</summary>
 public sealed record ScenarioContext(Uri BaseUrl, IReadOnlyDictionary<string, string> Parameters)
 {
+    /// <summary>The operator API key (<c>--api-key</c> or <c>CERTCTL_API_KEY</c>); null when none was given.</summary>
+    public ApiKey? ApiKey { get; init; }
+
     /// <summary>Resolves a path relative to the base URL (keeping any path prefix the base carries).</summary>
     public Uri Resolve(string relativePath) => new(BaseUrl, relativePath.TrimStart('/'));
 
     /// <summary>A parameter's value, or <paramref name="fallback"/> when not given.</summary>
     public string Parameter(string name, string fallback) => Parameters.TryGetValue(name, out var value) ? value : fallback;
+
+    /// <summary>Whether a yes/no parameter is on: <c>true</c>, <c>1</c> or <c>yes</c>.</summary>
+    public bool Flag(string name) => Parameters.TryGetValue(name, out var value) && value.Trim().ToLowerInvariant() is "true" or "1" or "yes";
+
+    /// <summary>The API key, or a usage error naming <paramref name="scenario"/> and the two ways to give one.</summary>
+    public ApiKey RequireApiKey(string scenario) =>
+        ApiKey ?? throw new UsageException($"{scenario} calls the operator API: give its key with --api-key or {ApiKey.EnvironmentVariable}.");
 }

@@ -6,6 +6,8 @@ public static class ScenarioCatalog
     private static readonly Func<ScenarioContext, IScenario>[] Factories =
     [
         context => new CeilingScenario(context),
+        context => new BulkRenewalScenario(context),
+        context => new CertificateListScenario(context),
     ];
 
     /// <summary>All scenarios, built for <paramref name="context"/>.</summary>
