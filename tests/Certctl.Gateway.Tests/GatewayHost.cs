@@ -1,7 +1,9 @@
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Certctl.Gateway;
 using Certctl.Gateway.Inventory;
+using Certctl.Gateway.OpenApi;
 using Certctl.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -15,7 +17,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Certctl.Gateway.Tests;
 
-/// <summary>A gateway wired like Program.cs (service defaults, database, the core, the inventory services) on Kestrel at a loopback port, plus test endpoints.</summary>
+/// <summary>A gateway wired like Program.cs (service defaults, database, the core, the inventory services, OpenAPI) on Kestrel at a loopback port, plus test endpoints.</summary>
 internal sealed class GatewayHost : IAsyncDisposable
 {
     /// <summary>Admin key of <c>alice</c>.</summary>
@@ -79,10 +81,12 @@ internal sealed class GatewayHost : IAsyncDisposable
         builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         builder.AddGatewayCore();
         builder.AddInventory();
+        builder.AddGatewayOpenApi();
 
         var app = builder.Build();
         app.MapDefaultEndpoints();
         app.UseGatewayCore();
+        app.MapGatewayOpenApi();
         app.MapVersionEndpoints();
         var api = app.MapOperatorApi();
         map?.Invoke(api);
@@ -99,6 +103,13 @@ internal sealed class GatewayHost : IAsyncDisposable
         }
 
         return client;
+    }
+
+    /// <summary>The generated OpenAPI document (<c>/openapi/v1.json</c>, anonymous).</summary>
+    public async Task<JsonElement> OpenApiDocumentAsync()
+    {
+        using var client = Client();
+        return await client.GetFromJsonAsync<JsonElement>($"/openapi/{OpenApiExtensions.DocumentName}.json");
     }
 
     public async Task StopAsync()

@@ -46,10 +46,11 @@ public static class AgentEndpoints
             .WithSummary("List active agents, newest registration first (keyset cursor; filters status, os)");
         agents.MapGet("/retired", ListRetiredAgents).WithName("ListRetiredAgents").WithListETag("agents", AgentListQuery.Retired)
             .WithSummary("List retired agents, most recently retired first");
-        agents.MapGet("/{id}", GetAgent).WithName("GetAgent").WithSummary("Get an agent (retired ones too)");
+        agents.MapGet("/{id}", GetAgent).WithName("GetAgent").WithSummary("Get an agent (retired ones too)")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         agents.MapDelete("/{id}", RetireAgent).WithName("RetireAgent")
             .WithSummary("Retire an agent; with dependencies it needs force=true and a reason, and then retires its targets and cancels its jobs")
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return agents;
     }
 

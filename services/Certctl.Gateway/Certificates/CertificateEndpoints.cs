@@ -20,13 +20,20 @@ public static class CertificateEndpoints
         certificates.MapGet("/", ListCertificates).WithName("ListCertificates").WithListETag("managed_certificates")
             .WithSummary("List certificates (keyset cursor; filters; sort=created_at|expires_at, expiry sort omits certificates without an expiry)");
         certificates.MapPost("/", CreateCertificate).WithName("CreateCertificate").WithSummary("Create a certificate (status Pending) with its target mappings");
-        certificates.MapGet("/{id}", GetCertificate).WithName("GetCertificate").WithSummary("Get a certificate");
-        certificates.MapPut("/{id}", UpdateCertificate).WithName("UpdateCertificate").WithSummary("Update a certificate's mutable fields (not its status)");
-        certificates.MapDelete("/{id}", ArchiveCertificate).WithName("ArchiveCertificate").WithSummary("Archive a certificate");
-        certificates.MapGet("/{id}/versions", ListVersions).WithName("ListCertificateVersions").WithSummary("List a certificate's issued versions, newest first");
-        certificates.MapPut("/{id}/targets", ReplaceTargets).WithName("ReplaceCertificateTargets").WithSummary("Replace the deployment targets a certificate is mapped to");
-        certificates.MapPost("/{id}/renew", CertificateRenewal.Renew).WithName("RenewCertificate").WithSummary("Queue one renewal (or first issuance) job");
-        certificates.MapPost("/{id}/revoke", CertificateRevocation.Revoke).WithName("RevokeCertificate").WithSummary("Revoke the certificate's latest version");
+        certificates.MapGet("/{id}", GetCertificate).WithName("GetCertificate").WithSummary("Get a certificate")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        certificates.MapPut("/{id}", UpdateCertificate).WithName("UpdateCertificate").WithSummary("Update a certificate's mutable fields (not its status)")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        certificates.MapDelete("/{id}", ArchiveCertificate).WithName("ArchiveCertificate").WithSummary("Archive a certificate")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        certificates.MapGet("/{id}/versions", ListVersions).WithName("ListCertificateVersions").WithSummary("List a certificate's issued versions, newest first")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        certificates.MapPut("/{id}/targets", ReplaceTargets).WithName("ReplaceCertificateTargets").WithSummary("Replace the deployment targets a certificate is mapped to")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        certificates.MapPost("/{id}/renew", CertificateRenewal.Renew).WithName("RenewCertificate").WithSummary("Queue one renewal (or first issuance) job")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        certificates.MapPost("/{id}/revoke", CertificateRevocation.Revoke).WithName("RevokeCertificate").WithSummary("Revoke the certificate's latest version")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return certificates;
     }
 

@@ -26,11 +26,15 @@ public static class JobEndpoints
         var jobs = api.MapGroup("/jobs").WithTags("Jobs");
         jobs.MapGet("/", ListJobs).WithName("ListJobs").WithListETag("jobs")
             .WithSummary("List jobs, newest first (keyset cursor; filters status, type, certificate_id, agent_id)");
-        jobs.MapGet("/{id}", GetJob).WithName("GetJob").WithSummary("Get a job");
-        jobs.MapPost("/{id}/cancel", CancelJob).WithName("CancelJob").WithSummary("Cancel a job that has not finished");
+        jobs.MapGet("/{id}", GetJob).WithName("GetJob").WithSummary("Get a job")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        jobs.MapPost("/{id}/cancel", CancelJob).WithName("CancelJob").WithSummary("Cancel a job that has not finished")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         jobs.MapPost("/{id}/approve", ApproveJob).WithName("ApproveJob")
-            .WithSummary("Approve a job awaiting approval (two-person rule: not by its requester); it becomes Pending");
-        jobs.MapPost("/{id}/reject", RejectJob).WithName("RejectJob").WithSummary("Reject a job awaiting approval; it becomes Cancelled");
+            .WithSummary("Approve a job awaiting approval (two-person rule: not by its requester); it becomes Pending")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        jobs.MapPost("/{id}/reject", RejectJob).WithName("RejectJob").WithSummary("Reject a job awaiting approval; it becomes Cancelled")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return jobs;
     }
 

@@ -1,4 +1,5 @@
 using Certctl.Gateway.Problems;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Certctl.Gateway.Paging;
 
@@ -15,7 +16,8 @@ public sealed record PageRequest
     public const int MaxLimit = 500;
 
     /// <summary>Binds and validates <c>?limit=&amp;cursor=</c>; an empty cursor means the first page.</summary>
-    public PageRequest(int limit = DefaultLimit, string? cursor = null)
+    /// <remarks>Named explicitly: <c>[AsParameters]</c> otherwise takes the property names, and the OpenAPI document would say <c>Limit</c> and <c>Cursor</c>.</remarks>
+    public PageRequest([FromQuery(Name = "limit")] int limit = DefaultLimit, [FromQuery(Name = "cursor")] string? cursor = null)
     {
         if (limit is < 1 or > MaxLimit)
         {
