@@ -28,6 +28,14 @@ internal static class ServiceResourceExtensions
             ? service.WithHttpEndpoint(port: fixedPort, targetPort: fixedPort, name: "http", isProxied: false)
             : service.WithHttpEndpoint(name: "http");
 
+        if (settings.TraceSampleRatio < 1)
+        {
+            // Registered after AddProject's OTLP settings (always_on), so these win.
+            service = service
+                .WithEnvironment("OTEL_TRACES_SAMPLER", "parentbased_traceidratio")
+                .WithEnvironment("OTEL_TRACES_SAMPLER_ARG", settings.TraceSampleRatio.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         return service.WithHttpHealthCheck("/health");
     }
 }

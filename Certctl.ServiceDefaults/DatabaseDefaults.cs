@@ -31,7 +31,7 @@ public static class DatabaseDefaults
                     $"ConnectionStrings:{ConnectionName} is not set. Start the suite through Certctl.AppHost, or set ConnectionStrings__{ConnectionName}.");
             }
 
-            settings.ConnectionString = ApplyPoolSize(settings.ConnectionString, maxConnections);
+            settings.ConnectionString = ApplyStatementSettings(ApplyPoolSize(settings.ConnectionString, maxConnections));
         });
         return builder;
     }
@@ -51,6 +51,39 @@ public static class DatabaseDefaults
         }
 
         return value;
+    }
+
+    /// <summary>Statements each connection keeps prepared when the connection string does not say (<c>Max Auto Prepare</c>).</summary>
+    public const int DefaultMaxAutoPrepare = 64;
+
+    /// <summary>
+    /// Statement settings for short, frequent queries, each unless the connection string sets it:
+    /// <list type="bullet">
+    /// <item>automatic preparation: the hot queries are planned once per connection instead of on every call (planning the
+    /// certificate list took 3.7 ms of its 6 ms). <c>Max Auto Prepare=0</c> turns it off, e.g. behind a transaction-pooling
+    /// PgBouncer older than 1.21;</item>
+    /// <item>no session reset when a connection goes back to the pool: Certctl never changes session state (no SET, no temp
+    /// tables, only transaction-scoped advisory locks), so the reset statements Npgsql would otherwise send with the next
+    /// command are pure cost on every one-query request.</item>
+    /// </list>
+    /// </summary>
+    public static string ApplyStatementSettings(string connectionString)
+    {
+        // The plain builder holds only the keys the string names (Npgsql's own reports every keyword as present).
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
+        {
+            builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        return builder.ConnectionString;
     }
 
     /// <summary>Returns the connection string with the pool's maximum set (and the minimum kept at or below it).</summary>

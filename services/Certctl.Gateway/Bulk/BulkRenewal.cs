@@ -16,8 +16,20 @@ public static class BulkRenewal
     public const int MaxListedJobs = 1000;
 
     /// <summary>
-    /// In one transaction, whatever the match size, a fixed handful of statements: lock the matching certificates (id order,
-    /// like the single renew, so the two cannot deadlock), skip Archived/Revoked/Expired, insert every job with one
+    /// Bulk renewals run one at a time (a transaction-scoped advisory lock, taken before the matches are read). Concurrent calls over
+    /// the same certificates would otherwise all find them idle, queue on each other's 10,000 row locks and insert 10,000 conflicting
+    /// jobs each; serialised, each later call reads the jobs the earlier one committed and locks nothing. Measured with the
+    /// bulk_renewal scenario at 5 calls/s: p99 11 s without the lock.
+    /// </summary>
+    public const long AdvisoryLockKey = 0x6365_7274_626e_7277; // "certbnrw"
+
+    /// <summary>The predicate of the partial unique index <c>jobs_one_active_issuance_per_certificate</c>, on alias <c>j</c>.</summary>
+    private const string ActiveIssuance =
+        "j.type IN ('Issuance', 'Renewal') AND j.status IN ('Pending', 'AwaitingCSR', 'AwaitingApproval', 'AwaitingIssuer', 'Running')";
+
+    /// <summary>
+    /// In one transaction, whatever the match size, a fixed handful of statements: find the matching certificates, lock those
+    /// without an active job (id order, like the single renew, so the two cannot deadlock), skip Archived/Revoked/Expired, insert every job with one
     /// <c>INSERT … SELECT FROM unnest … ON CONFLICT DO NOTHING</c> (the partial unique index turns an active renewal into a
     /// skip, which makes a repeat a no-op), the approval requests of gated profiles, the status change and one audit row.
     /// </summary>
@@ -34,9 +46,18 @@ public static class BulkRenewal
         var actor = user.GetOperator().Name;
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var matched = await LockMatchesAsync(connection, transaction, selection, cancellationToken);
+        await using (var serialise = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection, transaction))
+        {
+            serialise.Parameters.Add(new NpgsqlParameter<long>("key", AdvisoryLockKey));
+            await serialise.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var (idle, busy) = await FindMatchesAsync(connection, transaction, selection, cancellationToken);
         var skips = new BulkSkips();
-        await selection.CountUnmatchedAsync(connection, transaction, matched.Select(row => row.Id).ToHashSet(StringComparer.Ordinal), skips, cancellationToken);
+        skips.Add(BulkSkips.RenewalActive, busy.Count);
+        var matched = await LockIdleAsync(connection, transaction, idle, cancellationToken);
+        skips.Add(BulkSkips.NotFound, idle.Count - matched.Count);
+        await selection.CountUnmatchedAsync(connection, transaction, idle.Concat(busy).ToHashSet(StringComparer.Ordinal), skips, cancellationToken);
 
         var candidates = new List<Candidate>(matched.Count);
         foreach (var row in matched)
@@ -71,7 +92,7 @@ public static class BulkRenewal
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var result = new BulkRenewResult(matched.Count, created.Count, skips.Counts, 0,
+        var result = new BulkRenewResult(idle.Count + busy.Count, created.Count, skips.Counts, 0,
             created.Take(MaxListedJobs).Select(job => job.JobId).ToArray(), created.Count > MaxListedJobs);
         await BulkAudit.WriteAsync(connection, transaction, actor, "bulk_renewal_initiated", new
         {
@@ -85,21 +106,55 @@ public static class BulkRenewal
         return TypedResults.Ok(result);
     }
 
-    private static async Task<List<MatchedCertificate>> LockMatchesAsync(
+    /// <summary>
+    /// The matching certificates, unlocked, split into those without and with an active issuance/renewal job (the partial unique
+    /// index answers that). A repeat finds every certificate busy and locks nothing: it costs one index-only pass, not 10,000 row locks.
+    /// </summary>
+    private static async Task<(List<string> Idle, List<string> Busy)> FindMatchesAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, BulkSelection selection, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand { Connection = connection, Transaction = transaction };
         command.CommandText = $"""
+            SELECT c.id, EXISTS (SELECT 1 FROM jobs j WHERE j.certificate_id = c.id AND {ActiveIssuance})
+            FROM managed_certificates c
+            WHERE {selection.Where(command)}
+            """;
+        var idle = new List<string>();
+        var busy = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            (reader.GetBoolean(1) ? busy : idle).Add(reader.GetString(0));
+        }
+
+        return (idle, busy);
+    }
+
+    /// <summary>
+    /// Locks the idle certificates (id order, like the single renew, so the two cannot deadlock) and reads what the jobs need. A
+    /// certificate that gained a job since is caught by the unique index on insert; one deleted since is missing here.
+    /// </summary>
+    private static async Task<List<MatchedCertificate>> LockIdleAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, List<string> idle, CancellationToken cancellationToken)
+    {
+        if (idle.Count == 0)
+        {
+            return [];
+        }
+
+        await using var command = new NpgsqlCommand(
+            """
             SELECT c.id, c.status, c.expires_at IS NULL, c.keygen_mode, c.common_name, c.certificate_profile_id,
                    COALESCE(p.requires_approval, FALSE), COALESCE(rp.max_retries + 1, 3)
             FROM managed_certificates c
             LEFT JOIN certificate_profiles p ON p.id = c.certificate_profile_id
             LEFT JOIN renewal_policies rp ON rp.id = c.renewal_policy_id
-            WHERE {selection.Where(command)}
+            WHERE c.id = ANY (@ids)
             ORDER BY c.id
             FOR UPDATE OF c
-            """;
-        var rows = new List<MatchedCertificate>();
+            """, connection, transaction);
+        command.Parameters.Add(CertificateRows.TextArray("ids", idle.ToArray()));
+        var rows = new List<MatchedCertificate>(idle.Count);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
