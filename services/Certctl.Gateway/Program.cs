@@ -1,9 +1,6 @@
 using System.Text.Json;
 using Certctl.Gateway;
-using Certctl.Gateway.Bulk;
-using Certctl.Gateway.Certificates;
 using Certctl.Gateway.Inventory;
-using Certctl.Gateway.Jobs;
 using Certctl.Gateway.OpenApi;
 using Certctl.Gateway.Proxy;
 using Certctl.ServiceDefaults;
@@ -25,9 +22,5 @@ app.UseGatewayCore();      // request id, problem details, body cap, API-key aut
 app.MapGatewayOpenApi();   // /openapi/v1.json and /scalar, anonymous
 app.MapGatewayProxy();     // /acme/** and the agent paths, anonymous: those services authenticate themselves
 app.MapVersionEndpoints(); // anonymous
-var api = app.MapOperatorApi(); // the authorized /api/v1 group
-api.MapInventoryEndpoints();   // teams, owners, renewal policies, certificate profiles, issuers
-api.MapCertificateEndpoints(); // certificates: list, CRUD, versions, targets, renew, revoke
-api.MapFleetEndpoints();       // bulk renew/revoke/reassign, deployment targets, discovered certificates
-api.MapOperationsEndpoints();  // jobs (cancel, two-person approval), agents (operator side, retire), audit list, stats
+app.MapOperatorApi().MapOperatorEndpoints(); // the authorized /api/v1 group with every resource
 app.Run();
