@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 
-namespace Certctl.Gateway.Security;
+namespace Certctl.Secrets;
 
 /// <summary>
 /// AES-256-GCM for configuration at rest: <c>version (1) ‖ nonce (12) ‖ tag (16) ‖ ciphertext</c>, a fresh random nonce per

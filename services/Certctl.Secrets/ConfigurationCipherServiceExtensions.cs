@@ -1,10 +1,12 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace Certctl.Gateway.Security;
+namespace Certctl.Secrets;
 
 /// <summary>Registers the configuration cipher with its key validated on start.</summary>
-public static class SecurityServiceExtensions
+public static class ConfigurationCipherServiceExtensions
 {
     /// <summary>Adds <see cref="ConfigurationCipher"/>; start fails with a message naming <c>CERTCTL_CONFIG_ENCRYPTION_KEY</c> when it is missing or malformed.</summary>
     public static IServiceCollection AddConfigurationCipher(this IServiceCollection services, IConfiguration configuration)

@@ -1,4 +1,5 @@
-namespace Certctl.Gateway.Security;
+using Microsoft.Extensions.Configuration;
+namespace Certctl.Secrets;
 
 /// <summary>The key that encrypts issuer configuration at rest, from <c>CERTCTL_CONFIG_ENCRYPTION_KEY</c>.</summary>
 public sealed class ConfigurationEncryptionOptions

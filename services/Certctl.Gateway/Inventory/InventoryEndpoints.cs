@@ -1,5 +1,5 @@
 using Certctl.Domain;
-using Certctl.Gateway.Security;
+using Certctl.Secrets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Certctl.Gateway.Inventory;

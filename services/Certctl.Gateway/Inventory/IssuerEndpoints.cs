@@ -4,6 +4,7 @@ using Certctl.Domain;
 using Certctl.Gateway.Paging;
 using Certctl.Gateway.Problems;
 using Certctl.Gateway.Security;
+using Certctl.Secrets;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using NpgsqlTypes;

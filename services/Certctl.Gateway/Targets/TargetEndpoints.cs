@@ -5,6 +5,7 @@ using Certctl.Gateway.Inventory;
 using Certctl.Gateway.Paging;
 using Certctl.Gateway.Problems;
 using Certctl.Gateway.Security;
+using Certctl.Secrets;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;

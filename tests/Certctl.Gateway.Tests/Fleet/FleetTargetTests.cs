@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Certctl.Gateway.Security;
+using Certctl.Secrets;
 using Certctl.Gateway.Tests.Inventory;
 using static Certctl.Gateway.Tests.Inventory.InventoryHttp;
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Certctl.Gateway.Security;
+using Certctl.Secrets;
 
 namespace Certctl.Gateway.Tests.Inventory;
 

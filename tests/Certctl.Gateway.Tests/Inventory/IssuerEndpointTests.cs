@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Certctl.Gateway.Security;
+using Certctl.Secrets;
 using Microsoft.Extensions.DependencyInjection;
 using static Certctl.Gateway.Tests.Inventory.InventoryHttp;
 
