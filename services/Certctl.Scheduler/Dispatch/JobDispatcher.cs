@@ -1,0 +1,92 @@
+using Certctl.Contracts;
+using Certctl.Domain;
+using Certctl.Scheduler.Loops;
+using Certctl.Scheduler.Options;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Certctl.Scheduler.Dispatch;
+
+/// <summary>
+/// Hands due Pending issuance/renewal jobs to the CA connector: claims them with <c>FOR UPDATE SKIP LOCKED</c>, moves them to Running
+/// with a lease and one more attempt, commits, then publishes <see cref="IssueCertificate"/> for each.
+/// </summary>
+/// <remarks>
+/// At most <c>CERTCTL_RENEWAL_CONCURRENCY</c> issuance jobs are Running across the system: a run claims only the free slots (the loop runs
+/// on one replica at a time). In agent key mode a job without a CSR goes to AwaitingCSR instead, for the agent's work poll, and spends no
+/// attempt. Publishing after the commit means a crash in between leaves Running jobs without a message; the lease sweeper re-queues them.
+/// </remarks>
+public sealed class JobDispatcher(NpgsqlDataSource dataSource, IBus publisher, TimeProvider timeProvider, IOptions<SchedulerOptions> options)
+    : ILoopWork
+{
+    public const string LoopName = "job-dispatch";
+
+    private const string ParkAwaitingCsr = """
+        UPDATE jobs j SET status = 'AwaitingCSR', updated_at = @now
+        FROM managed_certificates c
+        WHERE c.id = j.certificate_id
+          AND j.status = 'Pending' AND j.type IN ('Issuance', 'Renewal') AND j.next_attempt_at <= @now
+          AND c.keygen_mode = 'agent' AND j.csr_pem IS NULL
+        """;
+
+    private const string Claim = """
+        WITH claimed AS (
+            SELECT j.id
+            FROM jobs j
+            JOIN managed_certificates c ON c.id = j.certificate_id
+            WHERE j.status = 'Pending' AND j.type IN ('Issuance', 'Renewal') AND j.next_attempt_at <= @now
+              AND j.attempts < j.max_attempts
+              AND (c.keygen_mode = 'server' OR j.csr_pem IS NOT NULL)
+            ORDER BY j.next_attempt_at, j.id
+            LIMIT GREATEST(@cap - (SELECT count(*) FROM jobs WHERE status = 'Running' AND type IN ('Issuance', 'Renewal')), 0)
+            FOR UPDATE OF j SKIP LOCKED
+        )
+        UPDATE jobs j SET status = 'Running', attempts = j.attempts + 1, lease_expires_at = @lease_until,
+                          started_at = @now, updated_at = @now
+        FROM claimed, managed_certificates c
+        WHERE j.id = claimed.id AND c.id = j.certificate_id
+        RETURNING j.id, j.certificate_id, c.issuer_id, c.keygen_mode, j.csr_pem, j.attempts
+        """;
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        var settings = options.Value;
+        var commands = new List<IssueCertificate>();
+        int parked;
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            await using (var park = new NpgsqlCommand(ParkAwaitingCsr, connection, transaction))
+            {
+                park.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
+                parked = await park.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await using (var claim = new NpgsqlCommand(Claim, connection, transaction))
+            {
+                claim.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
+                claim.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("lease_until", now + settings.Lease));
+                claim.Parameters.Add(new NpgsqlParameter<int>("cap", settings.RenewalConcurrency));
+                await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    commands.Add(new IssueCertificate(
+                        reader.GetString(0), reader.GetString(1), reader.GetString(2), WireNames<KeygenMode>.Parse(reader.GetString(3)),
+                        reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetInt32(5), now));
+                }
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        foreach (var command in commands)
+        {
+            // Not the run's token: the rows are committed as Running, so finish telling the connector rather than leave them to the sweeper.
+            await publisher.Publish(command, CancellationToken.None);
+        }
+
+        return parked + commands.Count;
+    }
+}

@@ -1,0 +1,47 @@
+using Certctl.Scheduler.Agents;
+using Certctl.Scheduler.Dispatch;
+using Certctl.Scheduler.Leases;
+using Certctl.Scheduler.Options;
+using Certctl.Scheduler.Renewal;
+using Certctl.Scheduler.Retry;
+using Certctl.Scheduler.Timeouts;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Certctl.Scheduler.Loops;
+
+/// <summary>Registers the scheduler's options (validated on start) and one hosted <see cref="ScheduledLoop"/> per loop.</summary>
+public static class SchedulerLoopRegistration
+{
+    public static IServiceCollection AddSchedulerLoops(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SchedulerOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SchedulerOptions>, SchedulerOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<LoopMetrics>();
+        services.AddSingleton<IClusterLock, PostgresAdvisoryLock>();
+
+        // Interval and per-run timeout follow the original (reference §1.2); the lease sweeper is new.
+        services.AddLoop<RenewalScan>(o => new(RenewalScan.LoopName, o.RenewalCheck, TimeSpan.FromMinutes(5), true, OncePerCluster: true));
+        services.AddLoop<JobDispatcher>(o => new(JobDispatcher.LoopName, o.JobProcessor, TimeSpan.FromMinutes(2), true, OncePerCluster: true));
+        services.AddLoop<JobRetry>(o => new(JobRetry.LoopName, o.Retry, TimeSpan.FromMinutes(2), true, OncePerCluster: true));
+        services.AddLoop<JobTimeoutReaper>(o => new(JobTimeoutReaper.LoopName, o.JobTimeout, TimeSpan.FromMinutes(2), true, OncePerCluster: false));
+        services.AddLoop<LeaseSweeper>(o => new(LeaseSweeper.LoopName, o.LeaseSweep, TimeSpan.FromMinutes(1), true, OncePerCluster: false));
+        services.AddLoop<AgentHealthCheck>(o => new(AgentHealthCheck.LoopName, o.AgentHealthCheck, TimeSpan.FromMinutes(1), true, OncePerCluster: false));
+        return services;
+    }
+
+    private static void AddLoop<TWork>(this IServiceCollection services, Func<SchedulerOptions, LoopSchedule> schedule)
+        where TWork : class, ILoopWork
+    {
+        services.AddSingleton<TWork>();
+        // Not AddHostedService: it de-duplicates by implementation type and would keep only the first ScheduledLoop.
+        services.AddSingleton<IHostedService>(provider => new ScheduledLoop(
+            schedule(provider.GetRequiredService<IOptions<SchedulerOptions>>().Value),
+            provider.GetRequiredService<TWork>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<IClusterLock>(),
+            provider.GetRequiredService<LoopMetrics>(),
+            provider.GetRequiredService<ILogger<ScheduledLoop>>()));
+    }
+}

@@ -1,0 +1,70 @@
+using Certctl.Contracts;
+using Certctl.Domain;
+using Certctl.Scheduler.Dispatch;
+
+namespace Certctl.Scheduler.Tests.Jobs;
+
+public sealed class JobDispatcherTests(MigratedDatabaseFixture<JobDispatcherTests> fixture) : IClassFixture<MigratedDatabaseFixture<JobDispatcherTests>>
+{
+    [Fact]
+    public async Task Claims_pending_server_jobs_runs_them_with_a_lease_and_publishes_issue_certificate()
+    {
+        await using var db = new Database(fixture.ConnectionString);
+        await using var bus = await TestBus.StartAsync();
+        var certificate = await db.Rows.CertificateAsync(TimeSpan.FromDays(5));
+        var job = await db.Rows.JobAsync(certificate, "Pending");
+        var dispatcher = new JobDispatcher(db.DataSource, bus.Bus, db.Clock, Settings.Of(o => o.RenewalConcurrency = 1000));
+
+        await dispatcher.RunAsync(CancellationToken.None);
+
+        var row = await db.Rows.JobRowAsync(job);
+        Assert.Equal("Running", row["status"]);
+        Assert.Equal(1, row["attempts"]);
+        Assert.Equal(db.Clock.GetUtcNow() + TimeSpan.FromMinutes(5), new DateTimeOffset((DateTime)row["lease_expires_at"]!));
+        var command = Assert.Single(bus.Published<IssueCertificate>(), c => c.JobId == job);
+        Assert.Equal(certificate, command.CertificateId);
+        Assert.Equal(Rows.Issuer, command.IssuerId);
+        Assert.Equal(KeygenMode.Server, command.KeygenMode);
+        Assert.Equal(1, command.Attempt);
+    }
+
+    [Fact]
+    public async Task Agent_key_jobs_without_a_csr_wait_for_it_and_jobs_not_yet_due_stay_pending()
+    {
+        await using var db = new Database(fixture.ConnectionString);
+        await using var bus = await TestBus.StartAsync();
+        var agentCertificate = await db.Rows.CertificateAsync(TimeSpan.FromDays(5), keygenMode: "agent");
+        var agentJob = await db.Rows.JobAsync(agentCertificate, "Pending");
+        var later = await db.Rows.JobAsync(await db.Rows.CertificateAsync(TimeSpan.FromDays(5)), "Pending");
+        await Sql.ExecuteAsync(fixture.ConnectionString, "UPDATE jobs SET next_attempt_at = $2 WHERE id = $1", later, db.Clock.GetUtcNow().AddMinutes(5));
+
+        await new JobDispatcher(db.DataSource, bus.Bus, db.Clock, Settings.Of(o => o.RenewalConcurrency = 1000)).RunAsync(CancellationToken.None);
+
+        var parked = await db.Rows.JobRowAsync(agentJob);
+        Assert.Equal("AwaitingCSR", parked["status"]);
+        Assert.Equal(0, parked["attempts"]);
+        Assert.Equal("Pending", (await db.Rows.JobRowAsync(later))["status"]);
+        Assert.DoesNotContain(bus.Published<IssueCertificate>(), c => c.JobId == agentJob || c.JobId == later);
+    }
+
+    [Fact]
+    public async Task Never_more_running_issuance_jobs_than_the_concurrency_cap()
+    {
+        await using var db = new Database(fixture.ConnectionString);
+        await using var bus = await TestBus.StartAsync();
+        var running = await Sql.ScalarAsync<long>(fixture.ConnectionString, "SELECT count(*) FROM jobs WHERE status = 'Running' AND type IN ('Issuance', 'Renewal')");
+        var jobs = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            jobs.Add(await db.Rows.JobAsync(await db.Rows.CertificateAsync(TimeSpan.FromDays(5)), "Pending"));
+        }
+
+        var dispatcher = new JobDispatcher(db.DataSource, bus.Bus, db.Clock, Settings.Of(o => o.RenewalConcurrency = (int)running + 3));
+        await dispatcher.RunAsync(CancellationToken.None);
+        await dispatcher.RunAsync(CancellationToken.None);
+
+        Assert.Equal(running + 3, await Sql.ScalarAsync<long>(fixture.ConnectionString,
+            "SELECT count(*) FROM jobs WHERE status = 'Running' AND type IN ('Issuance', 'Renewal')"));
+        Assert.Equal(3, bus.Published<IssueCertificate>().Count(c => jobs.Contains(c.JobId)));
+    }
+}
