@@ -25,6 +25,7 @@ public static class GatewayCoreExtensions
         builder.Services.AddApiAuditTrail(builder.Configuration);
         builder.Services.AddCursorPaging(builder.Configuration);
         builder.Services.AddListETags(builder.Configuration);
+        builder.Services.AddScoped<Jobs.JobsQueuedNotice>(); // needs MassTransit's IPublishEndpoint (AddCertctlMessaging)
         return builder;
     }
 

@@ -1,3 +1,4 @@
+using MassTransit;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -80,6 +81,8 @@ internal sealed class GatewayHost : IAsyncDisposable
         builder.AddCertctlDatabase();
         builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         builder.AddGatewayCore();
+        // The gateway only publishes hints (JobsQueued); tests need no broker for them.
+        builder.Services.AddMassTransit(bus => bus.UsingInMemory());
         builder.AddInventory();
         builder.AddGatewayOpenApi();
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Certctl.Domain;
 using Certctl.Gateway.Auth;
 using Certctl.Gateway.Certificates;
+using Certctl.Gateway.Jobs;
 using Certctl.Gateway.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -34,7 +35,7 @@ public static class BulkRenewal
     /// skip, which makes a repeat a no-op), the approval requests of gated profiles, the status change and one audit row.
     /// </summary>
     public static async Task<Results<Ok<BulkRenewResult>, ValidationProblem>> BulkRenew(
-        BulkRenewRequest body, ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken cancellationToken)
+        BulkRenewRequest body, ClaimsPrincipal user, NpgsqlDataSource db, JobsQueuedNotice notice, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         var selection = BulkSelection.Parse(body.CertificateIds, body.Filter, errors);
@@ -103,6 +104,7 @@ public static class BulkRenewal
             result.Failed,
         }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await notice.PublishAsync(created.Count(job => job.Status == JobStatus.Pending), "bulk-renew");
         return TypedResults.Ok(result);
     }
 

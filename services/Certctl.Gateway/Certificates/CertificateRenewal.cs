@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Certctl.Domain;
 using Certctl.Gateway.Auth;
+using Certctl.Gateway.Jobs;
 using Certctl.Gateway.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -16,7 +17,7 @@ public static class CertificateRenewal
     /// keygen, else Pending), the approval request when gated, the status change and the <c>renewal_triggered</c> audit row.
     /// </summary>
     public static async Task<Results<Accepted<RenewalTriggered>, NotFound>> Renew(
-        string id, ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, NpgsqlDataSource db, JobsQueuedNotice notice, CancellationToken cancellationToken)
     {
         var actor = user.GetOperator().Name;
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
@@ -98,6 +99,11 @@ public static class CertificateRenewal
             new Dictionary<string, string> { ["job_id"] = jobId, ["job_type"] = jobType.ToWire(), ["job_status"] = jobStatus.ToWire() },
             cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (jobStatus == JobStatus.Pending)
+        {
+            await notice.PublishAsync(1, "renew");
+        }
+
         return TypedResults.Accepted($"/api/v1/jobs/{jobId}",
             new RenewalTriggered("renewal_triggered", jobId, jobType.ToWire(), jobStatus.ToWire()));
     }

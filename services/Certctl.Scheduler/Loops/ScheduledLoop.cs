@@ -18,11 +18,12 @@ public sealed partial class ScheduledLoop : BackgroundService
     private readonly LoopMetrics _metrics;
     private readonly ILogger _logger;
     private readonly Func<double> _unitRandom;
+    private readonly LoopWakeup? _wakeup;
     private Task? _inFlight;
 
     public ScheduledLoop(
         LoopSchedule schedule, ILoopWork work, TimeProvider timeProvider, IClusterLock clusterLock, LoopMetrics metrics, ILogger<ScheduledLoop> logger,
-        Func<double>? unitRandom = null)
+        Func<double>? unitRandom = null, LoopWakeup? wakeup = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(schedule.Interval, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(schedule.Timeout, TimeSpan.Zero);
@@ -33,6 +34,7 @@ public sealed partial class ScheduledLoop : BackgroundService
         _metrics = metrics;
         _logger = logger;
         _unitRandom = unitRandom ?? Random.Shared.NextDouble;
+        _wakeup = wakeup;
     }
 
     /// <summary>Raised with each jittered wait once its timer is armed (tests advance a fake clock from here).</summary>
@@ -130,7 +132,15 @@ public sealed partial class ScheduledLoop : BackgroundService
         var delay = Jitter.Apply(_schedule.Interval, _unitRandom());
         var wait = Task.Delay(delay, _timeProvider, stoppingToken);
         Waiting?.Invoke(delay);
-        await wait;
+        if (_wakeup is null)
+        {
+            await wait;
+            return;
+        }
+
+        // Woken early (a slot freed, jobs queued): run now; the timer is left to lapse.
+        await Task.WhenAny(wait, _wakeup.NextAsync());
+        stoppingToken.ThrowIfCancellationRequested();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Scheduler loop {Loop} finished: {Changed} rows changed in {ElapsedMs:F1} ms")]

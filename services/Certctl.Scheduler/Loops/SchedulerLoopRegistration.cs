@@ -20,6 +20,8 @@ public static class SchedulerLoopRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<LoopMetrics>();
         services.AddSingleton<IClusterLock, PostgresAdvisoryLock>();
+        // The dispatcher also runs when a slot frees or jobs are queued (DispatchWakeupConsumer, the renewal scan), not only on its tick.
+        services.AddKeyedSingleton<LoopWakeup>(JobDispatcher.LoopName);
 
         // Interval and per-run timeout follow the original (reference §1.2); the lease sweeper is new.
         services.AddLoop<RenewalScan>(o => new(RenewalScan.LoopName, o.RenewalCheck, TimeSpan.FromMinutes(5), true, OncePerCluster: true));
@@ -36,12 +38,17 @@ public static class SchedulerLoopRegistration
     {
         services.AddSingleton<TWork>();
         // Not AddHostedService: it de-duplicates by implementation type and would keep only the first ScheduledLoop.
-        services.AddSingleton<IHostedService>(provider => new ScheduledLoop(
-            schedule(provider.GetRequiredService<IOptions<SchedulerOptions>>().Value),
-            provider.GetRequiredService<TWork>(),
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<IClusterLock>(),
-            provider.GetRequiredService<LoopMetrics>(),
-            provider.GetRequiredService<ILogger<ScheduledLoop>>()));
+        services.AddSingleton<IHostedService>(provider =>
+        {
+            var loop = schedule(provider.GetRequiredService<IOptions<SchedulerOptions>>().Value);
+            return new ScheduledLoop(
+                loop,
+                provider.GetRequiredService<TWork>(),
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<IClusterLock>(),
+                provider.GetRequiredService<LoopMetrics>(),
+                provider.GetRequiredService<ILogger<ScheduledLoop>>(),
+                wakeup: provider.GetKeyedService<LoopWakeup>(loop.Name));
+        });
     }
 }

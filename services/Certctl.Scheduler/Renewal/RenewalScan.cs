@@ -1,3 +1,4 @@
+using Certctl.Scheduler.Dispatch;
 using Certctl.Scheduler.Loops;
 using Npgsql;
 
@@ -14,7 +15,9 @@ namespace Certctl.Scheduler.Renewal;
 /// The job starts AwaitingApproval when the profile requires approval (with its approval request), AwaitingCSR in agent key mode,
 /// Pending in server key mode; the partial unique index on active jobs turns a certificate that already has one into a skip.
 /// </remarks>
-public sealed class RenewalScan(NpgsqlDataSource dataSource, TimeProvider timeProvider) : ILoopWork
+public sealed class RenewalScan(
+    NpgsqlDataSource dataSource, TimeProvider timeProvider, [FromKeyedServices(JobDispatcher.LoopName)] LoopWakeup? dispatch = null)
+    : ILoopWork
 {
     /// <summary>The loop's name in logs, metrics and its advisory lock.</summary>
     public const string LoopName = "renewal-scan";
@@ -87,6 +90,12 @@ public sealed class RenewalScan(NpgsqlDataSource dataSource, TimeProvider timePr
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
         command.Parameters.Add(new NpgsqlParameter<string>("id_time", SqlEntityIds.TimestampPart(now)));
         command.Parameters.Add(new NpgsqlParameter<string>("actor", Actor));
-        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
+        var created = (int)(await command.ExecuteScalarAsync(cancellationToken))!;
+        if (created > 0)
+        {
+            dispatch?.Wake(); // the new jobs go out now, not at the dispatcher's next tick
+        }
+
+        return created;
     }
 }
