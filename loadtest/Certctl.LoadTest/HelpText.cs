@@ -15,6 +15,7 @@ public static class HelpText
             Usage:
               dotnet run -c Release --project loadtest/Certctl.LoadTest -- <scenario> [options]
               dotnet run -c Release --project loadtest/Certctl.LoadTest -- seed <fixture> --database CONN [seed options]
+              dotnet run -c Release --project loadtest/Certctl.LoadTest -- drain pipeline_drain --database CONN [drain options]
 
             Scenarios:
             """);
@@ -69,12 +70,31 @@ public static class HelpText
               --database CONN         Npgsql connection string of the suite's database (default: $CERTCTL_LOADTEST_DATABASE);
                                       every Host must be 127.0.0.0/8, ::1, localhost or a Unix-socket directory
               --count N               how many certificates (fixture default; a rerun inserts only the missing ones)
-              --reset-jobs            then delete the fixture's jobs and undo RenewalInProgress, so the next bulk renewal
+              --reset-jobs            then delete the fixture's jobs and the versions a run issued, and return its certificates
+                                      to their seeded status (and expiry, where a run renewed them), so the next bulk renewal
                                       creates every job again
               --remove                delete the fixture's certificates (and their jobs) instead
 
             Seed exit codes: 0 done (also when nothing needed inserting), 1 database error or demo seed missing, 2 usage error
             or a non-loopback database.
+
+            Drain (pipeline_drain; also runs as `pipeline_drain`): one bulk-renew of every loadtest-drain-… certificate (seed
+            pipeline_drain --reset-jobs first), then polls the database read-only every 500 ms until every job created since the
+            start is Completed, or Failed with no attempt left, or Cancelled; reports drain time, issuances/s (overall and the
+            steadiest 10 s window) and job latency p50/p90/p99/max (completed_at - created_at).
+
+            Drain options:
+              --database CONN         as for seed (default: $CERTCTL_LOADTEST_DATABASE); read-only, loopback only
+              --base-url URL          the gateway (default http://localhost:8080); loopback only
+              --api-key KEY           operator API key (default: $CERTCTL_API_KEY)
+              --timeout D             longest wait from the trigger for every job to end (default 5m)
+              --max-drain D           pass only when the last job completed within this time of the trigger (default 60s)
+              --max-failed N          pass only when at most N jobs failed for good or were cancelled (default 0)
+              --out FILE              JSON summary path (default loadtest/results/pipeline_drain-<utc>.json)
+              -q, --quiet             no progress lines (otherwise one every 5 s on stderr)
+
+            Drain exit codes: 0 every rule held, 1 a rule failed, the drain timed out or was interrupted, the fixture is missing
+            or has active jobs, or the trigger or the database failed; 2 usage error or a non-loopback gateway or database.
             """);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Certctl.LoadTest.Draining;
 using Certctl.LoadTest.Scenarios;
 using Certctl.LoadTest.Seeding;
 
@@ -6,7 +7,8 @@ namespace Certctl.LoadTest;
 
 /// <summary>
 /// The driver's command: parse, check the target, run one step or a ramp, report, pick the exit code. A first argument of
-/// <c>seed</c> hands over to <see cref="SeedCommand"/> instead.
+/// <c>seed</c> hands over to <see cref="SeedCommand"/> instead, and one of <c>drain</c> (or <c>pipeline_drain</c>, the drain's
+/// name) to <see cref="DrainCommand"/>.
 /// </summary>
 public static class LoadCommand
 {
@@ -19,6 +21,11 @@ public static class LoadCommand
         if (args.Count > 0 && args[0] == SeedCommand.Name)
         {
             return await SeedCommand.RunAsync(args.Skip(1).ToList(), output, error, stop);
+        }
+
+        if (args.Count > 0 && (args[0] == DrainCommand.Name || args[0] == DrainOptions.PipelineDrain))
+        {
+            return await DrainCommand.RunAsync(args[0] == DrainCommand.Name ? args.Skip(1).ToList() : args, output, error, stop);
         }
 
         LoadOptions options;

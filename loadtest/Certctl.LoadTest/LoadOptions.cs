@@ -115,10 +115,10 @@ public sealed record LoadOptions
         return options;
     }
 
-    private static ApiKey ParseApiKey(string text) =>
+    internal static ApiKey ParseApiKey(string text) =>
         string.IsNullOrWhiteSpace(text) ? throw new UsageException("--api-key must not be empty.") : new ApiKey(text);
 
-    private static Uri ParseBaseUrl(string text)
+    internal static Uri ParseBaseUrl(string text)
     {
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {

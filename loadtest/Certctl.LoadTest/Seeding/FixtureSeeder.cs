@@ -31,19 +31,19 @@ public sealed class FixtureSeeder(NpgsqlConnection connection)
         return new FixtureState(reader.GetInt64(0), reader.GetInt64(1));
     }
 
-    /// <summary>Deletes the fixture's jobs and undoes the RenewalInProgress a renewal set, in one transaction.</summary>
-    public async Task<JobReset> ResetJobsAsync(SeedFixture fixture, CancellationToken cancellationToken)
+    /// <summary>Deletes the fixture's jobs and the versions a run issued, and undoes what a renewal set on its certificates, in one transaction.</summary>
+    public async Task<JobReset> ResetJobsAsync(SeedFixture fixture, int count, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var counts = new List<int>();
-        foreach (var statement in SeedSql.ResetJobs(fixture))
+        foreach (var statement in SeedSql.ResetJobs(fixture, count))
         {
             await using var command = Command(statement, transaction);
             counts.Add(await command.ExecuteNonQueryAsync(cancellationToken));
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return new JobReset(counts[0], counts[1]);
+        return new JobReset(JobsDeleted: counts[2], CertificatesRestored: counts[3], VersionsDeleted: counts[1], CertificatesReissuedRestored: counts[0]);
     }
 
     /// <summary>Deletes the fixture's certificates (with their jobs); returns how many.</summary>
@@ -68,5 +68,8 @@ public sealed class FixtureSeeder(NpgsqlConnection connection)
 /// <summary>How many of a fixture's certificates exist, and how many of them a new renewal would skip (an active job holds them).</summary>
 public sealed record FixtureState(long Present, long WithActiveJob);
 
-/// <summary>What a job reset changed: jobs deleted, certificates returned from RenewalInProgress to their seeded status.</summary>
-public sealed record JobReset(int JobsDeleted, int CertificatesRestored);
+/// <summary>
+/// What a job reset changed: jobs deleted, certificates returned from RenewalInProgress or Failed to their seeded status,
+/// versions a run issued deleted, and the certificates they belonged to returned to their seeded status and expiry.
+/// </summary>
+public sealed record JobReset(int JobsDeleted, int CertificatesRestored, int VersionsDeleted, int CertificatesReissuedRestored);

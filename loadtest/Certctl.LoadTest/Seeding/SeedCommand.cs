@@ -72,9 +72,14 @@ public static class SeedCommand
 
             if (options.ResetJobs)
             {
-                var reset = await seeder.ResetJobsAsync(fixture, stop);
+                var reset = await seeder.ResetJobsAsync(fixture, count, stop);
                 await output.WriteLineAsync(Text(
-                    $"  reset: deleted {reset.JobsDeleted:N0} jobs, returned {reset.CertificatesRestored:N0} certificates from RenewalInProgress to their seeded status"));
+                    $"  reset: deleted {reset.JobsDeleted:N0} jobs, returned {reset.CertificatesRestored:N0} certificates from RenewalInProgress or Failed to their seeded status"));
+                if (reset.VersionsDeleted > 0 || reset.CertificatesReissuedRestored > 0)
+                {
+                    await output.WriteLineAsync(Text(
+                        $"  reset: deleted {reset.VersionsDeleted:N0} certificate versions a run issued; {reset.CertificatesReissuedRestored:N0} certificates back to their seeded status and expiry"));
+                }
             }
 
             var state = await seeder.StateAsync(fixture, stop);

@@ -57,7 +57,33 @@ public sealed record SeedFixture(
             new StatusShare("Archived", 3, ExpiryRule.Spread),
         ]);
 
-    public static IReadOnlyList<SeedFixture> All { get; } = [BulkRenewal, CertificateList];
+    /// <summary>
+    /// 10,000 Active certificates in server key mode, all inside <c>rp-standard</c>'s 30-day renewal window; the set
+    /// <c>pipeline_drain</c> renews with one bulk call and watches the scheduler and the CA connector issue (no agent needed:
+    /// the connector makes the key, ECDSA P-256, the first key <c>prof-standard-tls</c> allows; that profile needs no approval).
+    /// </summary>
+    public static SeedFixture PipelineDrain { get; } = new(
+        "pipeline_drain",
+        "10,000 Active certificates loadtest-drain-00001…, server key mode, expiring evenly over the next 20 days",
+        "loadtest-drain-",
+        DefaultCount: 10_000,
+        Digits: 5,
+        TimeSpan.FromDays(20),
+        [new StatusShare("Active", 100, ExpiryRule.Spread)])
+    {
+        KeygenMode = ServerKeygen,
+    };
+
+    public static IReadOnlyList<SeedFixture> All { get; } = [BulkRenewal, CertificateList, PipelineDrain];
+
+    /// <summary>The agent makes the key and sends a CSR: a renewal job waits for it, so nothing is issued without an agent.</summary>
+    public const string AgentKeygen = "agent";
+
+    /// <summary>The CA connector makes the key itself: a renewal job goes straight to dispatch and issuance.</summary>
+    public const string ServerKeygen = "server";
+
+    /// <summary>Where the fixture's keys are made (<c>managed_certificates.keygen_mode</c>).</summary>
+    public string KeygenMode { get; init; } = AgentKeygen;
 
     /// <summary>Every id of the fixture starts with this.</summary>
     public string IdPrefix => "mc-" + NamePrefix;

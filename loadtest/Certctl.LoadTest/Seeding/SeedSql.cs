@@ -23,7 +23,7 @@ public static class SeedSql
                  keygen_mode, status, expires_at, tags, revoked_at, revocation_reason, source)
             SELECT @id_prefix || s.number, @name_prefix || s.number, s.common_name, ARRAY[s.common_name], 'production',
                    @owner_id, @team_id, @issuer_id, @renewal_policy_id, @profile_id,
-                   'agent', s.status, {ExpiryCase(fixture, "s.status", "s.expiry_offset")},
+                   @keygen_mode, s.status, {ExpiryCase(fixture, "s.status", "s.expiry_offset")},
                    jsonb_build_object('loadtest', @fixture),
                    CASE WHEN s.status = 'Revoked' THEN now() END,
                    CASE WHEN s.status = 'Revoked' THEN 'superseded' END,
@@ -42,6 +42,7 @@ public static class SeedSql
             ["id_prefix"] = fixture.IdPrefix,
             ["name_prefix"] = fixture.NamePrefix,
             ["fixture"] = fixture.Name,
+            ["keygen_mode"] = fixture.KeygenMode,
             ["digits"] = fixture.Digits,
             ["count"] = count,
             ["spread_seconds"] = fixture.ExpirySpread.TotalSeconds,
@@ -86,20 +87,42 @@ public static class SeedSql
         Prefixes(fixture));
 
     /// <summary>
-    /// Undoes what a bulk renewal did to the fixture, so the next one creates every job again: deletes the jobs of its
-    /// certificates (their approval requests go with them), then returns each certificate a renewal moved to
-    /// RenewalInProgress to the status it was seeded with. Run both in one transaction; each row count is what it changed.
+    /// Undoes what a renewal run did to the fixture (of <paramref name="count"/> certificates), so the next one starts clean,
+    /// in four statements to run in one transaction, each row count being what it changed:
+    /// <list type="number">
+    /// <item>certificates a run issued a version for (the fixtures seed none) get their seeded status back, an expiry placed
+    /// as the seed places it (from now), and no last renewal or error;</item>
+    /// <item>those versions are deleted (their jobs would only set <c>job_id</c> to null);</item>
+    /// <item>the fixture's jobs are deleted (their approval requests go with them);</item>
+    /// <item>certificates a renewal left RenewalInProgress, or Failed when its attempts ran out, get their seeded status back.</item>
+    /// </list>
     /// </summary>
-    public static IReadOnlyList<SeedStatement> ResetJobs(SeedFixture fixture)
+    public static IReadOnlyList<SeedStatement> ResetJobs(SeedFixture fixture, int count)
     {
-        var seeded = StatusCase(fixture, "substr(c.id, length(@id_prefix) + 1)::int");
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        var number = "substr(c.id, length(@id_prefix) + 1)::int";
+        var seeded = StatusCase(fixture, number);
+        var expiry = ExpiryCase(fixture, seeded, $"make_interval(secs => {number} * @spread_seconds / @count)");
+        var spread = new Dictionary<string, object>(Prefixes(fixture))
+        {
+            ["spread_seconds"] = fixture.ExpirySpread.TotalSeconds,
+            ["count"] = count,
+        };
         return
         [
+            new SeedStatement(
+                $"""
+                UPDATE managed_certificates AS c
+                SET status = {seeded}, expires_at = {expiry}, last_renewal_at = NULL, last_error = NULL, updated_at = now()
+                WHERE starts_with(c.id, @id_prefix) AND EXISTS (SELECT 1 FROM certificate_versions AS v WHERE v.certificate_id = c.id)
+                """,
+                spread),
+            new SeedStatement("DELETE FROM certificate_versions WHERE starts_with(certificate_id, @id_prefix)", Prefixes(fixture)),
             new SeedStatement("DELETE FROM jobs WHERE starts_with(certificate_id, @id_prefix)", Prefixes(fixture)),
             new SeedStatement(
                 $"""
-                UPDATE managed_certificates AS c SET status = {seeded}, updated_at = now()
-                WHERE starts_with(c.id, @id_prefix) AND c.status = 'RenewalInProgress' AND {seeded} <> 'RenewalInProgress'
+                UPDATE managed_certificates AS c SET status = {seeded}, last_error = NULL, updated_at = now()
+                WHERE starts_with(c.id, @id_prefix) AND c.status IN ('RenewalInProgress', 'Failed') AND {seeded} <> c.status
                 """,
                 Prefixes(fixture)),
         ];

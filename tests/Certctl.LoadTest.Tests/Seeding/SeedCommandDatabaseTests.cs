@@ -56,7 +56,7 @@ public sealed class SeedCommandDatabaseTests(MigratedDatabaseFixture<SeedCommand
         var (resetCode, reset) = await SeedAsync("bulk_renewal", "--reset-jobs");
 
         Assert.Equal(LoadCommand.ExitPassed, resetCode);
-        Assert.Contains("reset: deleted 10,000 jobs, returned 10,000 certificates from RenewalInProgress to their seeded status", reset, StringComparison.Ordinal);
+        Assert.Contains("reset: deleted 10,000 jobs, returned 10,000 certificates from RenewalInProgress or Failed to their seeded status", reset, StringComparison.Ordinal);
         Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM jobs WHERE certificate_id LIKE 'mc-loadtest-bulk-%'"));
         Assert.Equal(10_000L, await ScalarAsync("SELECT count(*) FROM managed_certificates WHERE name LIKE 'loadtest-bulk-%' AND status = 'Active'"));
 

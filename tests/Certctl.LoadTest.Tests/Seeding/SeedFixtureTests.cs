@@ -31,6 +31,20 @@ public class SeedFixtureTests
     }
 
     [Fact]
+    public void Pipeline_drain_is_10000_active_server_key_certificates_inside_the_30_day_window()
+    {
+        var fixture = SeedFixture.Find("pipeline_drain")!;
+
+        Assert.Equal(10_000, fixture.DefaultCount);
+        Assert.Equal("loadtest-drain-00001", fixture.NameOf(1));
+        Assert.Equal("mc-loadtest-drain-10000", fixture.IdOf(10_000));
+        Assert.Equal("server", fixture.KeygenMode);
+        Assert.Equal("agent", SeedFixture.BulkRenewal.KeygenMode);
+        Assert.True(fixture.ExpirySpread < TimeSpan.FromDays(30));
+        Assert.All(Enumerable.Range(1, 10_000), n => Assert.Equal("Active", fixture.ShareOf(n).Status));
+    }
+
+    [Fact]
     public void Every_fixture_links_to_the_demo_seed_rows_the_original_load_tests_used()
     {
         Assert.Equal(("iss-local", "o-alice", "t-platform", "rp-standard", "prof-standard-tls"),

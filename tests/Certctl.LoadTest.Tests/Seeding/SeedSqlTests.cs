@@ -43,7 +43,8 @@ public class SeedSqlTests
         {
             SeedSql.Insert(SeedFixture.CertificateList, 100), SeedSql.MissingReferences(), SeedSql.State(SeedFixture.BulkRenewal), SeedSql.Remove(SeedFixture.BulkRenewal),
         };
-        statements.AddRange(SeedSql.ResetJobs(SeedFixture.CertificateList));
+        statements.AddRange(SeedSql.ResetJobs(SeedFixture.CertificateList, 100));
+        statements.Add(SeedSql.Insert(SeedFixture.PipelineDrain, 10));
 
         Assert.All(statements, statement =>
         {
@@ -70,14 +71,26 @@ public class SeedSqlTests
     }
 
     [Fact]
-    public void Reset_deletes_the_fixtures_jobs_and_restores_only_what_a_renewal_moved()
+    public void Reset_restores_what_a_run_renewed_deletes_its_versions_and_jobs_and_restores_what_a_renewal_moved()
     {
-        var reset = SeedSql.ResetJobs(SeedFixture.BulkRenewal);
+        var reset = SeedSql.ResetJobs(SeedFixture.BulkRenewal, 10_000);
 
-        Assert.Equal(2, reset.Count);
-        Assert.Equal("DELETE FROM jobs WHERE starts_with(certificate_id, @id_prefix)", reset[0].Sql);
-        Assert.Contains("c.status = 'RenewalInProgress'", reset[1].Sql, StringComparison.Ordinal);
+        Assert.Equal(4, reset.Count);
+        Assert.Contains("EXISTS (SELECT 1 FROM certificate_versions AS v WHERE v.certificate_id = c.id)", reset[0].Sql, StringComparison.Ordinal);
+        Assert.Contains("expires_at = now() + make_interval(secs => substr(c.id, length(@id_prefix) + 1)::int * @spread_seconds / @count)", reset[0].Sql, StringComparison.Ordinal);
+        Assert.Equal(10_000, reset[0].Parameters["count"]);
+        Assert.Equal("DELETE FROM certificate_versions WHERE starts_with(certificate_id, @id_prefix)", reset[1].Sql);
+        Assert.Equal("DELETE FROM jobs WHERE starts_with(certificate_id, @id_prefix)", reset[2].Sql);
+        Assert.Contains("c.status IN ('RenewalInProgress', 'Failed') AND 'Active' <> c.status", reset[3].Sql, StringComparison.Ordinal);
         Assert.All(reset, statement => Assert.Equal("mc-loadtest-bulk-", statement.Parameters["id_prefix"]));
+    }
+
+    [Fact]
+    public void Only_the_drain_fixture_is_seeded_in_server_key_mode()
+    {
+        Assert.Equal("server", SeedSql.Insert(SeedFixture.PipelineDrain, 10).Parameters["keygen_mode"]);
+        Assert.Equal("agent", SeedSql.Insert(SeedFixture.BulkRenewal, 10).Parameters["keygen_mode"]);
+        Assert.Equal("agent", SeedSql.Insert(SeedFixture.CertificateList, 10).Parameters["keygen_mode"]);
     }
 
     [Theory]
