@@ -1,9 +1,9 @@
 using Npgsql;
 
-namespace Certctl.Scheduler.Tests;
+namespace Certctl.Testing;
 
-/// <summary>Direct SQL on the test database, for arranging rows and checking what the scheduler wrote.</summary>
-internal static class Sql
+/// <summary>Direct SQL on a test database, for arranging rows and checking what the code under test wrote.</summary>
+public static class Sql
 {
     public static async Task<int> ExecuteAsync(string connectionString, string sql, params object?[] parameters)
     {
