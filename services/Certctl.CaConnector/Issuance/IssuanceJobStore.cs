@@ -6,8 +6,8 @@ using NpgsqlTypes;
 namespace Certctl.CaConnector.Issuance;
 
 /// <summary>
-/// The SQL of the issuance pipeline. Attempt rule: the dispatcher sends <c>Attempt = attempts + 1</c> and does not count;
-/// this store writes <c>attempts = GREATEST(attempts, Attempt)</c> before the issuer is called (and again if the delivery
+/// The SQL of the issuance pipeline. Attempt rule: the dispatcher counts the attempt when it claims the job and sends that
+/// number as <c>Attempt</c>; this store writes <c>attempts = GREATEST(attempts, Attempt)</c> before the issuer is called (and again if the delivery
 /// finally faults), so one dispatch costs exactly one attempt however often RabbitMQ or MassTransit redeliver it.
 /// </summary>
 public sealed class IssuanceJobStore(NpgsqlDataSource db, TimeProvider time)
