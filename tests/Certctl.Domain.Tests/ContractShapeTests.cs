@@ -13,8 +13,9 @@ public sealed class ContractShapeTests
     [Fact]
     public void The_contracts_are_the_ones_the_architecture_names()
     {
+        // The architecture's six, plus JobsQueued: the gateway's hint that wakes the dispatcher after a renew.
         Assert.Equal(
-            ["AgentWentOffline", "CertificateIssued", "CertificateRevoked", "IssuanceFailed", "IssueCertificate", "RevokeCertificate"],
+            ["AgentWentOffline", "CertificateIssued", "CertificateRevoked", "IssuanceFailed", "IssueCertificate", "JobsQueued", "RevokeCertificate"],
             Messages.Select(type => type.Name).Order(StringComparer.Ordinal));
     }
 
