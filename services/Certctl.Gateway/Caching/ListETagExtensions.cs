@@ -13,7 +13,8 @@ public static class ListETagExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(table);
         return builder
             .AddEndpointFilter(new ListETagFilter(table, defaultFilter ?? ListFilter.All(table)))
-            .Produces(StatusCodes.Status304NotModified);
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesValidationProblem(); // a bad filter value, limit or cursor
     }
 
     /// <summary>Adds the <see cref="ListETag"/> service (needs the Certctl <c>NpgsqlDataSource</c>) and the journal pruner.</summary>
