@@ -30,7 +30,7 @@ public sealed class IssuanceRows(string connectionString)
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
-    private async Task ExecuteAsync(string sql, params (string Name, object? Value)[] parameters)
+    public async Task ExecuteAsync(string sql, params (string Name, object? Value)[] parameters)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();

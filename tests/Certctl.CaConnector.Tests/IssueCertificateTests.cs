@@ -58,6 +58,31 @@ public sealed class IssueCertificateTests(
     }
 
     [Fact]
+    public async Task Issuance_queues_one_deployment_job_per_enabled_mapped_target_for_that_target_s_agent()
+    {
+        var (certificateId, jobId) = await _rows.InsertRunningJobAsync("server");
+        var suffix = jobId[^8..];
+        await _rows.ExecuteAsync("""
+            INSERT INTO deployment_targets (id, name, type, agent_id, enabled, retired_at) VALUES
+                ('tgt-on-' || @s, 'tgt-on-' || @s, 'NGINX', 'server-scanner', TRUE, NULL),
+                ('tgt-off-' || @s, 'tgt-off-' || @s, 'NGINX', 'server-scanner', FALSE, NULL),
+                ('tgt-gone-' || @s, 'tgt-gone-' || @s, 'NGINX', 'server-scanner', TRUE, now());
+            INSERT INTO certificate_target_mappings (certificate_id, target_id)
+            SELECT @certificate_id, t FROM unnest(ARRAY['tgt-on-' || @s, 'tgt-off-' || @s, 'tgt-gone-' || @s]) AS t;
+            """, ("s", suffix), ("certificate_id", certificateId));
+
+        await PublishAsync(jobId, certificateId, KeygenMode.Server);
+        await Host.Events.WaitForAsync<CertificateIssued>(e => e.JobId == jobId);
+
+        Assert.Equal(1L, await _rows.ScalarAsync<long>(
+            """
+            SELECT count(*) FROM jobs
+            WHERE certificate_id = @id AND type = 'Deployment' AND status = 'Pending' AND target_id = 'tgt-on-' || @s AND agent_id = 'server-scanner'
+            """, ("id", certificateId), ("s", suffix)));
+        Assert.Equal(1L, await _rows.ScalarAsync<long>("SELECT count(*) FROM jobs WHERE certificate_id = @id AND type = 'Deployment'", ("id", certificateId)));
+    }
+
+    [Fact]
     public async Task A_repeated_command_for_the_same_job_creates_no_second_version_and_repeats_the_news()
     {
         using var agentKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);

@@ -18,4 +18,5 @@ public sealed record IssuanceJob(
     StoredVersion? Version);
 
 /// <summary>The version a job already produced: what <c>CertificateIssued</c> reports.</summary>
-public sealed record StoredVersion(string VersionId, string SerialNumber, DateTimeOffset NotBefore, DateTimeOffset NotAfter, DateTimeOffset CreatedAt);
+public sealed record StoredVersion(
+    string VersionId, string SerialNumber, DateTimeOffset NotBefore, DateTimeOffset NotAfter, DateTimeOffset CreatedAt, int DeploymentJobs = 0);

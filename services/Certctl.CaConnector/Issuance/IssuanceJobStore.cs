@@ -12,6 +12,9 @@ namespace Certctl.CaConnector.Issuance;
 /// </summary>
 public sealed class IssuanceJobStore(NpgsqlDataSource db, TimeProvider time)
 {
+    /// <summary>A new job id per inserted row, made in SQL (<see cref="SqlEntityIds"/>), for the deployment jobs.</summary>
+    private static readonly string DeploymentJobId = SqlEntityIds.Expression(IdPrefix.Job, "id_time");
+
     /// <summary>The job with its certificate, profile and any version it already produced; null when there is no such job.</summary>
     public async Task<IssuanceJob?> FindAsync(string jobId, CancellationToken cancellationToken)
     {
@@ -72,7 +75,7 @@ public sealed class IssuanceJobStore(NpgsqlDataSource db, TimeProvider time)
     /// </summary>
     public async Task<StoredVersion?> CompleteAsync(IssuanceJob job, string versionId, IssuedCertificate issued, string? csrPem, byte[]? encryptedPrivateKey, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand("""
+        await using var command = db.CreateCommand($$"""
             WITH job AS (
                 UPDATE jobs SET status = 'Completed', completed_at = @now, lease_expires_at = NULL, last_error = NULL, updated_at = @now
                 WHERE id = @job_id AND status = 'Running'
@@ -88,8 +91,17 @@ public sealed class IssuanceJobStore(NpgsqlDataSource db, TimeProvider time)
             certificate AS (
                 UPDATE managed_certificates SET status = 'Active', expires_at = @not_after, last_renewal_at = @now, updated_at = @now
                 WHERE id = @certificate_id AND status NOT IN ('Revoked', 'Archived') AND EXISTS (SELECT 1 FROM version)
+                RETURNING id),
+            deployments AS (
+                -- One deployment job per enabled target the certificate is mapped to, claimable only by that target's agent;
+                -- in this statement, so a stored version can never be left without its deployments.
+                INSERT INTO jobs (id, type, certificate_id, target_id, agent_id, status, requested_by, created_at, updated_at)
+                SELECT {{DeploymentJobId}}, 'Deployment', @certificate_id, t.id, t.agent_id, 'Pending', 'ca-connector', @now, @now
+                FROM certificate_target_mappings m
+                JOIN deployment_targets t ON t.id = m.target_id
+                WHERE m.certificate_id = @certificate_id AND t.enabled AND t.retired_at IS NULL AND EXISTS (SELECT 1 FROM certificate)
                 RETURNING id)
-            SELECT count(*) FROM version
+            SELECT (SELECT count(*) FROM version), (SELECT count(*) FROM deployments)
             """);
         var now = AddJob(command, job.JobId, attempt: null);
         command.Parameters.Add(new NpgsqlParameter<string>("version_id", versionId));
@@ -105,8 +117,12 @@ public sealed class IssuanceJobStore(NpgsqlDataSource db, TimeProvider time)
         command.Parameters.Add(new NpgsqlParameter<int>("key_size", issued.SubjectKey.Size));
         command.Parameters.Add(new NpgsqlParameter<string>("aki", issued.AuthorityKeyIdentifier));
         command.Parameters.Add(new NpgsqlParameter("encrypted_private_key", NpgsqlDbType.Bytea) { Value = (object?)encryptedPrivateKey ?? DBNull.Value });
-        var stored = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-        return stored == 1 ? new StoredVersion(versionId, issued.SerialNumber, issued.NotBefore, issued.NotAfter, now) : null;
+        command.Parameters.Add(new NpgsqlParameter<string>("id_time", SqlEntityIds.TimestampPart(now)));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return reader.GetInt64(0) == 1
+            ? new StoredVersion(versionId, issued.SerialNumber, issued.NotBefore, issued.NotAfter, now, (int)reader.GetInt64(1))
+            : null;
     }
 
     /// <summary>

@@ -66,7 +66,8 @@ public sealed class IssueCertificateConsumer(
             return;
         }
 
-        logger.LogInformation("Job {JobId} issued version {VersionId} (serial {Serial}) for {CertificateId}.", job.JobId, stored.VersionId, stored.SerialNumber, job.CertificateId);
+        logger.LogInformation("Job {JobId} issued version {VersionId} (serial {Serial}) for {CertificateId}; {DeploymentJobs} deployment jobs queued.",
+            job.JobId, stored.VersionId, stored.SerialNumber, job.CertificateId, stored.DeploymentJobs);
         await PublishIssuedAsync(context, job, stored);
     }
 

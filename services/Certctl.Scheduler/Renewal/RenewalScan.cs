@@ -1,3 +1,4 @@
+using Certctl.Domain;
 using Certctl.Scheduler.Dispatch;
 using Certctl.Scheduler.Loops;
 using Npgsql;

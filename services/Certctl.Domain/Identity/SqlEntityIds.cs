@@ -1,7 +1,6 @@
 using System.Text;
-using Certctl.Domain;
 
-namespace Certctl.Scheduler.Renewal;
+namespace Certctl.Domain;
 
 /// <summary>
 /// Generated ids (<see cref="EntityId"/> layout) made inside an <c>INSERT … SELECT</c>, so a set-based insert needs no round trip to
