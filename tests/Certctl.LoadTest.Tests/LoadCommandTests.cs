@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace Certctl.LoadTest.Tests;
@@ -76,7 +74,7 @@ public sealed class LoadCommandTests : IDisposable
     [Fact]
     public async Task A_refused_target_fails_the_thresholds_and_still_writes_the_summary()
     {
-        var port = FreePort();
+        var port = Certctl.Testing.FreePort.Next();
         var path = Path.Combine(results.FullName, "refused.json");
 
         var (code, _, _) = await RunAsync("ceiling", "--base-url", $"http://127.0.0.1:{port}", "--rate", "50", "--duration", "300ms", "-q", "--out", path);
@@ -90,7 +88,7 @@ public sealed class LoadCommandTests : IDisposable
     [Fact]
     public async Task A_healthy_target_passes_and_the_summary_says_so()
     {
-        using var server = new AliveServer();
+        using var server = AliveServer();
         var path = Path.Combine(results.FullName, "nested", "ok.json");
 
         var (code, output, _) = await RunAsync(
@@ -111,57 +109,11 @@ public sealed class LoadCommandTests : IDisposable
         return (code, output.ToString(), error.ToString());
     }
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
     /// <summary>Answers 200 "Healthy" to everything on 127.0.0.1.</summary>
-    private sealed class AliveServer : IDisposable
-    {
-        private readonly HttpListener listener = new();
-        private readonly Task loop;
-
-        public AliveServer()
+    private static LoopbackServer AliveServer() =>
+        new((_, response) =>
         {
-            BaseUrl = $"http://127.0.0.1:{FreePort()}/";
-            listener.Prefixes.Add(BaseUrl);
-            listener.Start();
-            loop = Task.Run(ServeAsync);
-        }
-
-        public string BaseUrl { get; }
-
-        public void Dispose()
-        {
-            listener.Close();
-            _ = loop.Wait(TimeSpan.FromSeconds(5));
-        }
-
-        private async Task ServeAsync()
-        {
-            while (listener.IsListening)
-            {
-                HttpListenerContext context;
-                try
-                {
-                    context = await listener.GetContextAsync();
-                }
-                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-                {
-                    return;
-                }
-
-                var body = "Healthy"u8.ToArray();
-                context.Response.StatusCode = 200;
-                context.Response.ContentLength64 = body.Length;
-                await context.Response.OutputStream.WriteAsync(body);
-                context.Response.Close();
-            }
-        }
-    }
+            response.ContentType = "text/plain";
+            return Task.FromResult((200, "Healthy"));
+        });
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text;
 using Npgsql;
 
 namespace Certctl.LoadTest.Tests.Draining;
@@ -13,53 +11,23 @@ internal sealed class DrainGateway : IDisposable
 {
     public const string Key = "k3y";
 
-    private readonly HttpListener listener = new();
-    private readonly Task loop;
+    private readonly LoopbackServer server;
     private readonly string database;
 
     public DrainGateway(string database)
     {
         this.database = database;
-        BaseUrl = $"http://127.0.0.1:{Certctl.Testing.FreePort.Next()}/";
-        listener.Prefixes.Add(BaseUrl);
-        listener.Start();
-        loop = Task.Run(ServeAsync);
-    }
-
-    public string BaseUrl { get; }
-
-    public void Dispose()
-    {
-        listener.Close();
-        _ = loop.Wait(TimeSpan.FromSeconds(5));
-    }
-
-    private async Task ServeAsync()
-    {
-        while (listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            var (status, body) = context.Request.Headers["Authorization"] != $"Bearer {Key}"
+        server = new LoopbackServer(async (request, _) =>
+            request.Headers["Authorization"] != $"Bearer {Key}"
                 ? (401, string.Empty)
-                : (context.Request.HttpMethod, context.Request.Url!.AbsolutePath) == ("POST", "/api/v1/certificates/bulk-renew")
+                : (request.HttpMethod, request.Url!.AbsolutePath) == ("POST", "/api/v1/certificates/bulk-renew")
                     ? (200, await RenewAsync())
-                    : (404, string.Empty);
-            context.Response.StatusCode = status;
-            var bytes = Encoding.UTF8.GetBytes(body);
-            context.Response.ContentLength64 = bytes.Length;
-            await context.Response.OutputStream.WriteAsync(bytes);
-            context.Response.Close();
-        }
+                    : (404, string.Empty));
     }
+
+    public string BaseUrl => server.BaseUrl;
+
+    public void Dispose() => server.Dispose();
 
     private async Task<string> RenewAsync()
     {

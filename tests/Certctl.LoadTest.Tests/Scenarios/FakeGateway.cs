@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 
 namespace Certctl.LoadTest.Tests.Scenarios;
 
@@ -13,53 +12,14 @@ internal sealed class FakeGateway : IDisposable
     public const int Certificates = 10;
     private const string Tag = "\"v1\"";
 
-    private readonly HttpListener listener = new();
-    private readonly Task loop;
+    private readonly LoopbackServer server;
     private int renewals;
 
-    public FakeGateway()
-    {
-        BaseUrl = $"http://127.0.0.1:{Certctl.Testing.FreePort.Next()}/";
-        listener.Prefixes.Add(BaseUrl);
-        listener.Start();
-        loop = Task.Run(ServeAsync);
-    }
+    public FakeGateway() => server = new LoopbackServer((request, response) => Task.FromResult(Answer(request, response)));
 
-    public string BaseUrl { get; }
+    public string BaseUrl => server.BaseUrl;
 
-    public void Dispose()
-    {
-        listener.Close();
-        _ = loop.Wait(TimeSpan.FromSeconds(5));
-    }
-
-    private async Task ServeAsync()
-    {
-        while (listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            var (status, body) = Answer(context.Request, context.Response);
-            context.Response.StatusCode = status;
-            var bytes = Encoding.UTF8.GetBytes(body);
-            context.Response.ContentLength64 = bytes.Length;
-            if (bytes.Length > 0)
-            {
-                context.Response.ContentType = "application/json";
-                await context.Response.OutputStream.WriteAsync(bytes);
-            }
-
-            context.Response.Close();
-        }
-    }
+    public void Dispose() => server.Dispose();
 
     private (int Status, string Body) Answer(HttpListenerRequest request, HttpListenerResponse response)
     {
