@@ -60,7 +60,6 @@ public static class CertificateProfileEndpoints
         created_at, updated_at
         """;
 
-    private static readonly TimestampIdKeyset ByCreation = new("created_at", "id", SortDirection.Ascending);
     private static readonly KeyAlgorithmRule[] DefaultKeyAlgorithms = [new("ECDSA", 256), new("RSA", 2048)];
     private static readonly string[] Ekus = ["serverAuth", "clientAuth", "codeSigning", "emailProtection", "timeStamping"];
     private static readonly string[] AcmeAuthModes = ["trust_authenticated", "challenge"];
@@ -78,20 +77,11 @@ public static class CertificateProfileEndpoints
     }
 
     public static async Task<Ok<Page<CertificateProfile>>> ListProfiles(
-        [AsParameters] PageRequest page, CursorCodec cursors, NpgsqlDataSource db, CancellationToken cancellationToken)
-    {
-        var query = new KeysetQuery(page, ByCreation, cursors);
-        await using var command = db.CreateCommand(
-            $"SELECT {Columns} FROM certificate_profiles WHERE {query.Where} ORDER BY {query.OrderBy} LIMIT {KeysetQuery.LimitPlaceholder}");
-        return TypedResults.Ok(await query.ReadAsync(command, Read, profile => new KeysetPosition(profile.CreatedAt, profile.Id), cancellationToken));
-    }
+        [AsParameters] PageRequest page, CursorCodec cursors, NpgsqlDataSource db, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await ListAsync(db, "certificate_profiles", Columns, page, cursors, Read, profile => new KeysetPosition(profile.CreatedAt, profile.Id), cancellationToken));
 
-    public static async Task<Results<Ok<CertificateProfile>, ProblemHttpResult>> GetProfile(string id, NpgsqlDataSource db, CancellationToken cancellationToken)
-    {
-        await using var command = db.CreateCommand($"SELECT {Columns} FROM certificate_profiles WHERE id = @id");
-        command.Parameters.Add(Param("id", id));
-        return await SingleOrDefaultAsync(command, Read, cancellationToken) is { } profile ? TypedResults.Ok(profile) : NotFound("certificate profile", id);
-    }
+    public static Task<Results<Ok<CertificateProfile>, ProblemHttpResult>> GetProfile(string id, NpgsqlDataSource db, CancellationToken cancellationToken) =>
+        GetAsync(db, "certificate_profiles", Columns, "certificate profile", id, Read, cancellationToken);
 
     public static async Task<Results<Created<CertificateProfile>, ValidationProblem>> CreateProfile(
         CertificateProfileRequest body, IdGenerator ids, NpgsqlDataSource db, CancellationToken cancellationToken)

@@ -1,13 +1,16 @@
 using Certctl.Domain;
+using Certctl.Gateway.Paging;
 using Certctl.Gateway.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
 namespace Certctl.Gateway.Inventory;
 
-/// <summary>The small pieces every inventory resource shares: parameters, single-row reads, ids and the 404 problem.</summary>
+/// <summary>The small pieces every inventory resource shares: list pages, gets, parameters, single-row reads, ids and the 404 problem.</summary>
 internal static class InventorySql
 {
+    /// <summary>The order of every inventory list: oldest first.</summary>
+    private static readonly TimestampIdKeyset ByCreation = new("created_at", "id", SortDirection.Ascending);
     /// <summary>Longest id or name a client may send.</summary>
     public const int MaxTextLength = 255;
 
@@ -21,6 +24,27 @@ internal static class InventorySql
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? read(reader) : null;
+    }
+
+    /// <summary>One keyset page of <paramref name="table"/>, oldest first.</summary>
+    public static async Task<Page<T>> ListAsync<T>(
+        NpgsqlDataSource db, string table, string columns, PageRequest page, CursorCodec cursors, Func<NpgsqlDataReader, T> read,
+        Func<T, KeysetPosition> position, CancellationToken cancellationToken)
+    {
+        var query = new KeysetQuery(page, ByCreation, cursors);
+        await using var command = db.CreateCommand(
+            $"SELECT {columns} FROM {table} WHERE {query.Where} ORDER BY {query.OrderBy} LIMIT {KeysetQuery.LimitPlaceholder}");
+        return await query.ReadAsync(command, read, position, cancellationToken);
+    }
+
+    /// <summary>The row of <paramref name="table"/> with <paramref name="id"/>, or a 404 problem naming the <paramref name="resource"/>.</summary>
+    public static async Task<Results<Ok<T>, ProblemHttpResult>> GetAsync<T>(
+        NpgsqlDataSource db, string table, string columns, string resource, string id, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
+        where T : class
+    {
+        await using var command = db.CreateCommand($"SELECT {columns} FROM {table} WHERE id = @id");
+        command.Parameters.Add(Param("id", id));
+        return await SingleOrDefaultAsync(command, read, cancellationToken) is { } row ? TypedResults.Ok(row) : NotFound(resource, id);
     }
 
     /// <summary>Deletes the row; false when there was none (a row still referenced raises the FK error the handler maps to 409).</summary>

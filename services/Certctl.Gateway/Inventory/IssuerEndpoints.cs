@@ -33,7 +33,6 @@ public sealed record IssuerRequest(string? Id, string? Name, string? Type, JsonO
 public static class IssuerEndpoints
 {
     private const string Columns = "id, name, type, config::text, enabled, last_tested_at, test_status, source, hierarchy_mode, created_at, updated_at";
-    private static readonly TimestampIdKeyset ByCreation = new("created_at", "id", SortDirection.Ascending);
     private static readonly string[] HierarchyModes = ["single", "tree"];
 
     public static RouteGroupBuilder MapIssuerEndpoints(this RouteGroupBuilder api)
@@ -48,19 +47,11 @@ public static class IssuerEndpoints
     }
 
     public static async Task<Ok<Page<Issuer>>> ListIssuers(
-        [AsParameters] PageRequest page, CursorCodec cursors, NpgsqlDataSource db, CancellationToken cancellationToken)
-    {
-        var query = new KeysetQuery(page, ByCreation, cursors);
-        await using var command = db.CreateCommand($"SELECT {Columns} FROM issuers WHERE {query.Where} ORDER BY {query.OrderBy} LIMIT {KeysetQuery.LimitPlaceholder}");
-        return TypedResults.Ok(await query.ReadAsync(command, Read, issuer => new KeysetPosition(issuer.CreatedAt, issuer.Id), cancellationToken));
-    }
+        [AsParameters] PageRequest page, CursorCodec cursors, NpgsqlDataSource db, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await ListAsync(db, "issuers", Columns, page, cursors, Read, issuer => new KeysetPosition(issuer.CreatedAt, issuer.Id), cancellationToken));
 
-    public static async Task<Results<Ok<Issuer>, ProblemHttpResult>> GetIssuer(string id, NpgsqlDataSource db, CancellationToken cancellationToken)
-    {
-        await using var command = db.CreateCommand($"SELECT {Columns} FROM issuers WHERE id = @id");
-        command.Parameters.Add(Param("id", id));
-        return await SingleOrDefaultAsync(command, Read, cancellationToken) is { } issuer ? TypedResults.Ok(issuer) : NotFound("issuer", id);
-    }
+    public static Task<Results<Ok<Issuer>, ProblemHttpResult>> GetIssuer(string id, NpgsqlDataSource db, CancellationToken cancellationToken) =>
+        GetAsync(db, "issuers", Columns, "issuer", id, Read, cancellationToken);
 
     public static async Task<Results<Created<Issuer>, ValidationProblem>> CreateIssuer(
         IssuerRequest body, IdGenerator ids, ConfigurationCipher cipher, NpgsqlDataSource db, CancellationToken cancellationToken)

@@ -16,7 +16,6 @@ public sealed record OwnerRequest(string? Id, string? Name, string? Email, strin
 public static class OwnerEndpoints
 {
     private const string Columns = "id, name, email, team_id, created_at, updated_at";
-    private static readonly TimestampIdKeyset ByCreation = new("created_at", "id", SortDirection.Ascending);
 
     public static RouteGroupBuilder MapOwnerEndpoints(this RouteGroupBuilder api)
     {
@@ -30,19 +29,11 @@ public static class OwnerEndpoints
     }
 
     public static async Task<Ok<Page<Owner>>> ListOwners(
-        [AsParameters] PageRequest page, CursorCodec cursors, NpgsqlDataSource db, CancellationToken cancellationToken)
-    {
-        var query = new KeysetQuery(page, ByCreation, cursors);
-        await using var command = db.CreateCommand($"SELECT {Columns} FROM owners WHERE {query.Where} ORDER BY {query.OrderBy} LIMIT {KeysetQuery.LimitPlaceholder}");
-        return TypedResults.Ok(await query.ReadAsync(command, Read, owner => new KeysetPosition(owner.CreatedAt, owner.Id), cancellationToken));
-    }
+        [AsParameters] PageRequest page, CursorCodec cursors, NpgsqlDataSource db, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await ListAsync(db, "owners", Columns, page, cursors, Read, owner => new KeysetPosition(owner.CreatedAt, owner.Id), cancellationToken));
 
-    public static async Task<Results<Ok<Owner>, ProblemHttpResult>> GetOwner(string id, NpgsqlDataSource db, CancellationToken cancellationToken)
-    {
-        await using var command = db.CreateCommand($"SELECT {Columns} FROM owners WHERE id = @id");
-        command.Parameters.Add(Param("id", id));
-        return await SingleOrDefaultAsync(command, Read, cancellationToken) is { } owner ? TypedResults.Ok(owner) : NotFound("owner", id);
-    }
+    public static Task<Results<Ok<Owner>, ProblemHttpResult>> GetOwner(string id, NpgsqlDataSource db, CancellationToken cancellationToken) =>
+        GetAsync(db, "owners", Columns, "owner", id, Read, cancellationToken);
 
     public static async Task<Results<Created<Owner>, ValidationProblem>> CreateOwner(
         OwnerRequest body, IdGenerator ids, NpgsqlDataSource db, CancellationToken cancellationToken)

@@ -47,7 +47,6 @@ public static class RenewalPolicyEndpoints
         alert_thresholds_days, alert_channels::text, alert_severity_map::text, certificate_profile_id, created_at, updated_at
         """;
 
-    private static readonly TimestampIdKeyset ByCreation = new("created_at", "id", SortDirection.Ascending);
     private static readonly int[] DefaultThresholds = [30, 14, 7, 0];
     private static readonly string[] Tiers = ["informational", "warning", "critical"];
     private static readonly string[] Channels = ["Email", "Webhook", "Slack", "Teams", "PagerDuty", "OpsGenie"];
@@ -64,21 +63,12 @@ public static class RenewalPolicyEndpoints
     }
 
     public static async Task<Ok<Page<RenewalPolicy>>> ListRenewalPolicies(
-        [AsParameters] PageRequest page, CursorCodec cursors, NpgsqlDataSource db, CancellationToken cancellationToken)
-    {
-        var query = new KeysetQuery(page, ByCreation, cursors);
-        await using var command = db.CreateCommand(
-            $"SELECT {Columns} FROM renewal_policies WHERE {query.Where} ORDER BY {query.OrderBy} LIMIT {KeysetQuery.LimitPlaceholder}");
-        return TypedResults.Ok(await query.ReadAsync(command, Read, policy => new KeysetPosition(policy.CreatedAt, policy.Id), cancellationToken));
-    }
+        [AsParameters] PageRequest page, CursorCodec cursors, NpgsqlDataSource db, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await ListAsync(db, "renewal_policies", Columns, page, cursors, Read, policy => new KeysetPosition(policy.CreatedAt, policy.Id), cancellationToken));
 
-    public static async Task<Results<Ok<RenewalPolicy>, ProblemHttpResult>> GetRenewalPolicy(
-        string id, NpgsqlDataSource db, CancellationToken cancellationToken)
-    {
-        await using var command = db.CreateCommand($"SELECT {Columns} FROM renewal_policies WHERE id = @id");
-        command.Parameters.Add(Param("id", id));
-        return await SingleOrDefaultAsync(command, Read, cancellationToken) is { } policy ? TypedResults.Ok(policy) : NotFound("renewal policy", id);
-    }
+    public static Task<Results<Ok<RenewalPolicy>, ProblemHttpResult>> GetRenewalPolicy(
+        string id, NpgsqlDataSource db, CancellationToken cancellationToken) =>
+        GetAsync(db, "renewal_policies", Columns, "renewal policy", id, Read, cancellationToken);
 
     public static async Task<Results<Created<RenewalPolicy>, ValidationProblem>> CreateRenewalPolicy(
         RenewalPolicyRequest body, IdGenerator ids, NpgsqlDataSource db, CancellationToken cancellationToken)

@@ -16,7 +16,6 @@ public sealed record TeamRequest(string? Id, string? Name, string? Description);
 public static class TeamEndpoints
 {
     private const string Columns = "id, name, description, created_at, updated_at";
-    private static readonly TimestampIdKeyset ByCreation = new("created_at", "id", SortDirection.Ascending);
 
     public static RouteGroupBuilder MapTeamEndpoints(this RouteGroupBuilder api)
     {
@@ -30,19 +29,11 @@ public static class TeamEndpoints
     }
 
     public static async Task<Ok<Page<Team>>> ListTeams(
-        [AsParameters] PageRequest page, CursorCodec cursors, NpgsqlDataSource db, CancellationToken cancellationToken)
-    {
-        var query = new KeysetQuery(page, ByCreation, cursors);
-        await using var command = db.CreateCommand($"SELECT {Columns} FROM teams WHERE {query.Where} ORDER BY {query.OrderBy} LIMIT {KeysetQuery.LimitPlaceholder}");
-        return TypedResults.Ok(await query.ReadAsync(command, Read, team => new KeysetPosition(team.CreatedAt, team.Id), cancellationToken));
-    }
+        [AsParameters] PageRequest page, CursorCodec cursors, NpgsqlDataSource db, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await ListAsync(db, "teams", Columns, page, cursors, Read, team => new KeysetPosition(team.CreatedAt, team.Id), cancellationToken));
 
-    public static async Task<Results<Ok<Team>, ProblemHttpResult>> GetTeam(string id, NpgsqlDataSource db, CancellationToken cancellationToken)
-    {
-        await using var command = db.CreateCommand($"SELECT {Columns} FROM teams WHERE id = @id");
-        command.Parameters.Add(Param("id", id));
-        return await SingleOrDefaultAsync(command, Read, cancellationToken) is { } team ? TypedResults.Ok(team) : NotFound("team", id);
-    }
+    public static Task<Results<Ok<Team>, ProblemHttpResult>> GetTeam(string id, NpgsqlDataSource db, CancellationToken cancellationToken) =>
+        GetAsync(db, "teams", Columns, "team", id, Read, cancellationToken);
 
     public static async Task<Results<Created<Team>, ValidationProblem>> CreateTeam(
         TeamRequest body, IdGenerator ids, NpgsqlDataSource db, CancellationToken cancellationToken)
