@@ -41,6 +41,7 @@ public static class GatewayCoreExtensions
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.UseAuthentication();
         app.UseMiddleware<ApiAuditMiddleware>();
+        app.UseListETagLocalWrites();
         app.UseAuthorization();
 
         // Once the options are validated, not on the first request: start-up warnings belong in the start-up log.

@@ -85,6 +85,32 @@ public sealed class FilteredListETagTests(MigratedDatabaseFixture<FilteredListET
     }
 
     [Fact]
+    public async Task A_transaction_that_commits_after_a_younger_one_still_changes_the_tag()
+    {
+        // Journal versions are transaction ids (migration 0014), which are not in commit order: the older transaction's row has
+        // the lower version but becomes visible last. Its commit must still move the tag of the set it touched.
+        var db = database.ConnectionString;
+        await InsertAsync(db, "etx-1", owner: "o-bob", team: "t-security");
+        await InsertAsync(db, "etx-2", owner: "o-bob", team: "t-security");
+        await using var gateway = await StartAsync();
+        var list = new TaggedList(gateway.Client(GatewayHost.BobKey), "/api/v1/certificates?owner_id=o-bob&name_prefix=etx-");
+        await list.RefreshAsync();
+
+        await using var older = new NpgsqlConnection(db);
+        await older.OpenAsync();
+        await using var transaction = await older.BeginTransactionAsync();
+        await using (var update = new NpgsqlCommand("UPDATE managed_certificates SET status = 'Expiring' WHERE id = 'etx-1'", older, transaction))
+        {
+            Assert.Equal(1, await update.ExecuteNonQueryAsync());
+        }
+
+        await list.ChangesTagAfterAsync(db, "UPDATE managed_certificates SET status = 'Expiring' WHERE id = 'etx-2'");
+        await list.KeepsTagAfterAsync(db, "UPDATE managed_certificates SET status = 'Failed' WHERE id = 'etx-no-such'", expectChange: false);
+        await transaction.CommitAsync();
+        await list.ChangesTagAfterCommitAsync();
+    }
+
+    [Fact]
     public async Task Pruning_keeps_whole_versions_and_never_leaves_a_stale_tag()
     {
         var db = database.ConnectionString;
@@ -134,10 +160,11 @@ public sealed class FilteredListETagTests(MigratedDatabaseFixture<FilteredListET
         public async Task RefreshAsync() => _tag = await TagAsync();
 
         /// <summary>After <paramref name="sql"/> the tag is the same and If-None-Match with it is a 304.</summary>
-        public async Task KeepsTagAfterAsync(string connectionString, string sql)
+        public async Task KeepsTagAfterAsync(string connectionString, string sql, bool expectChange = true)
         {
             _tag ??= await TagAsync();
-            Assert.True(await Sql.ExecuteAsync(connectionString, sql) > 0, $"'{sql}' changed no row");
+            var rows = await Sql.ExecuteAsync(connectionString, sql);
+            Assert.True(!expectChange || rows > 0, $"'{sql}' changed no row");
             Assert.True(_tag == await TagAsync(), $"{path}: the tag changed after a write outside the set: {sql}");
             using var request = new HttpRequestMessage(HttpMethod.Get, path);
             request.Headers.TryAddWithoutValidation("If-None-Match", _tag);
@@ -152,6 +179,18 @@ public sealed class FilteredListETagTests(MigratedDatabaseFixture<FilteredListET
             Assert.True(await Sql.ExecuteAsync(connectionString, sql) > 0, $"'{sql}' changed no row");
             var after = await TagAsync();
             Assert.True(_tag != after, $"{path}: the tag stayed after a write in the set: {sql}");
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.TryAddWithoutValidation("If-None-Match", _tag);
+            using var response = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            _tag = after;
+        }
+
+        /// <summary>A write committed elsewhere (not by SQL given here) changed the set: the tag differs and the old one gets the full list.</summary>
+        public async Task ChangesTagAfterCommitAsync()
+        {
+            var after = await TagAsync();
+            Assert.True(_tag != after, $"{path}: the tag stayed after a commit in the set");
             using var request = new HttpRequestMessage(HttpMethod.Get, path);
             request.Headers.TryAddWithoutValidation("If-None-Match", _tag);
             using var response = await client.SendAsync(request);

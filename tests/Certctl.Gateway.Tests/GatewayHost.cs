@@ -68,6 +68,8 @@ internal sealed class GatewayHost : IAsyncDisposable
             ["CERTCTL_API_KEYS_NAMED"] = NamedKeys,
             ["CERTCTL_CURSOR_KEY"] = "test-cursor-key-0123456789abcdefghijklmnop",
             ["CERTCTL_CONFIG_ENCRYPTION_KEY"] = EncryptionKey,
+            // Exact tags (one journal read per request), so a test's SQL write is seen by its next request; ListETagCacheTests turn it on.
+            ["CERTCTL_LIST_ETAG_REFRESH_MS"] = "0",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

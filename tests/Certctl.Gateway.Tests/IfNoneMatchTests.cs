@@ -27,18 +27,18 @@ public sealed class IfNoneMatchTests
     [Fact]
     public void The_tag_depends_on_version_table_path_and_every_query_value_but_not_on_parameter_order_or_key_case()
     {
-        var tag = ListETag.For("agents", 7, "/api/v1/agents", Query("status=Online&limit=10"));
+        var tag = ListETag.For("agents", new ListVersion(7, 0, 0), "/api/v1/agents", Query("status=Online&limit=10"));
 
         Assert.Matches("^\"[A-Za-z0-9_-]{43}\"$", tag);
-        Assert.Equal(tag, ListETag.For("agents", 7, "/api/v1/agents", Query("limit=10&Status=Online")));
-        Assert.NotEqual(tag, ListETag.For("agents", 8, "/api/v1/agents", Query("status=Online&limit=10")));
-        Assert.NotEqual(tag, ListETag.For("jobs", 7, "/api/v1/agents", Query("status=Online&limit=10")));
-        Assert.NotEqual(tag, ListETag.For("agents", 7, "/api/v1/agents/retired", Query("status=Online&limit=10")));
-        Assert.NotEqual(tag, ListETag.For("agents", 7, "/api/v1/agents", Query("status=Online&limit=11")));
-        Assert.NotEqual(tag, ListETag.For("agents", 7, "/api/v1/agents", Query("status=Online&limit=10&cursor=x")));
+        Assert.Equal(tag, ListETag.For("agents", new ListVersion(7, 0, 0), "/api/v1/agents", Query("limit=10&Status=Online")));
+        Assert.NotEqual(tag, ListETag.For("agents", new ListVersion(8, 0, 0), "/api/v1/agents", Query("status=Online&limit=10")));
+        Assert.NotEqual(tag, ListETag.For("jobs", new ListVersion(7, 0, 0), "/api/v1/agents", Query("status=Online&limit=10")));
+        Assert.NotEqual(tag, ListETag.For("agents", new ListVersion(7, 0, 0), "/api/v1/agents/retired", Query("status=Online&limit=10")));
+        Assert.NotEqual(tag, ListETag.For("agents", new ListVersion(7, 0, 0), "/api/v1/agents", Query("status=Online&limit=11")));
+        Assert.NotEqual(tag, ListETag.For("agents", new ListVersion(7, 0, 0), "/api/v1/agents", Query("status=Online&limit=10&cursor=x")));
         Assert.NotEqual(
-            ListETag.For("agents", 7, "/api/v1/agents", Query("a=1&b=2")),
-            ListETag.For("agents", 7, "/api/v1/agents", Query("a=1%26b%3D2")));
+            ListETag.For("agents", new ListVersion(7, 0, 0), "/api/v1/agents", Query("a=1&b=2")),
+            ListETag.For("agents", new ListVersion(7, 0, 0), "/api/v1/agents", Query("a=1%26b%3D2")));
     }
 
     private static HttpRequest Request(string? ifNoneMatch)

@@ -8,15 +8,16 @@ using Npgsql;
 namespace Certctl.Gateway.Caching;
 
 /// <summary>
-/// The strong ETag of a polled list: SHA-256 over the latest change that touched the filtered set, the request path, its
-/// normalised query (cursor and limit included: each page is its own representation) and the build. The same for every
-/// operator: the data does not depend on who asks.
+/// The strong ETag of a polled list: SHA-256 over where the table's change journal stands for the list's filter, the request
+/// path, its normalised query (cursor and limit included: each page is its own representation) and the build. The same for
+/// every operator: the data does not depend on who asks.
 /// </summary>
 /// <remarks>
-/// The latest change comes from the table's change journal (migration 0008): <c>GREATEST(max(version) of the journal rows
-/// the list's predicate matches, the journal's horizon)</c>. One index walk from the newest change down to the first that
-/// matches, over a journal pruned to its newest rows (<see cref="ChangeJournalPruner"/>): far cheaper than the list, and a
-/// write outside the filtered set leaves the tag alone.
+/// The journal (migrations 0008 and 0014) holds, per change, the writing transaction's id and the columns the lists filter on;
+/// the list's own predicate runs over it (<see cref="ListVersion"/> says what is read and why it is exact). Two index walks over
+/// a journal pruned to its newest rows (<see cref="ChangeJournalPruner"/>): far cheaper than the list, and a write outside the
+/// filtered set leaves the tag alone. The same statement reads the whole table's version, which <see cref="ListETagCache"/>
+/// compares with <see cref="TableVersionPoller"/>'s to answer repeats without the database.
 /// </remarks>
 public sealed class ListETag(NpgsqlDataSource dataSource)
 {
@@ -24,37 +25,48 @@ public sealed class ListETag(NpgsqlDataSource dataSource)
     private static readonly string Build =
         typeof(ListETag).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
-    /// <summary>Finds the version of the set <paramref name="filter"/> selects in <paramref name="table"/> and returns the tag for <paramref name="request"/>.</summary>
-    public async Task<string> ComputeAsync(string table, IListFilter filter, HttpRequest request, CancellationToken cancellationToken)
-    {
-        var version = await ReadVersionAsync(table, filter, cancellationToken);
-        return For(table, version, request.Path, request.Query);
-    }
-
-    /// <summary>The version of the last change that touched the rows <paramref name="filter"/> selects in <paramref name="table"/>.</summary>
-    public async Task<long> ReadVersionAsync(string table, IListFilter filter, CancellationToken cancellationToken)
+    /// <summary>The version of the rows <paramref name="filter"/> selects in <paramref name="table"/>, and of the whole table, in one snapshot.</summary>
+    public async Task<(ListVersion Filtered, ListVersion Table)> ReadVersionAsync(string table, IListFilter filter, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand();
         var predicate = filter.Predicate(command);
-        // One statement, one snapshot: the journal rows and the horizon always agree (pruning changes both in one transaction).
+        var alias = filter.Alias;
+        // One statement, one snapshot: the journal rows, the xmin and the horizon always agree.
         command.CommandText = string.Create(CultureInfo.InvariantCulture, $"""
+            WITH certctl_snapshot AS MATERIALIZED (SELECT list_journal_xmin() AS xmin)
             SELECT GREATEST(
-                (SELECT max({filter.Alias}.version) FROM {table}_changes {filter.Alias} WHERE {predicate}),
-                (SELECT horizon FROM table_versions WHERE table_name = @etag_table))
+                       (SELECT max({alias}.version) FROM {table}_changes {alias}
+                        WHERE {alias}.version < (SELECT xmin FROM certctl_snapshot) AND {predicate}),
+                       certctl_tv.horizon),
+                   (SELECT count(*) FROM {table}_changes {alias}
+                    WHERE {alias}.version >= (SELECT xmin FROM certctl_snapshot) AND {predicate}),
+                   GREATEST(
+                       (SELECT max(certctl_all.version) FROM {table}_changes certctl_all
+                        WHERE certctl_all.version < (SELECT xmin FROM certctl_snapshot)),
+                       certctl_tv.horizon),
+                   (SELECT count(*) FROM {table}_changes certctl_all WHERE certctl_all.version >= (SELECT xmin FROM certctl_snapshot)),
+                   certctl_tv.version
+            FROM table_versions certctl_tv
+            WHERE certctl_tv.table_name = @etag_table
             """);
         command.Parameters.Add(new NpgsqlParameter<string>("etag_table", table));
-        return await command.ExecuteScalarAsync(cancellationToken) is long version
-            ? version
-            : throw new InvalidOperationException(
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            throw new InvalidOperationException(
                 $"Table '{table}' has no row in table_versions; a list ETag needs its change journal (install_list_journal).");
+        }
+
+        var truncations = reader.GetInt64(4);
+        return (new ListVersion(reader.GetInt64(0), reader.GetInt64(1), truncations), new ListVersion(reader.GetInt64(2), reader.GetInt64(3), truncations));
     }
 
     /// <summary>The quoted strong tag for a set's version, path and query.</summary>
-    public static string For(string table, long version, PathString path, IQueryCollection query)
+    public static string For(string table, ListVersion version, PathString path, IQueryCollection query)
     {
         var text = new StringBuilder()
             .Append(table).Append('\n')
-            .Append(version).Append('\n')
+            .Append(version.ToString()).Append('\n')
             .Append(Build).Append('\n')
             .Append(path.Value ?? "/").Append('\n')
             .Append(NormalisedQuery(query))

@@ -17,11 +17,24 @@ public static class ListETagExtensions
             .ProducesValidationProblem(); // a bad filter value, limit or cursor
     }
 
-    /// <summary>Adds the <see cref="ListETag"/> service (needs the Certctl <c>NpgsqlDataSource</c>) and the journal pruner.</summary>
+    /// <summary>
+    /// Adds the <see cref="ListETag"/> service (needs the Certctl <c>NpgsqlDataSource</c>), the journal pruner, the tag cache and
+    /// its version poller.
+    /// </summary>
     public static IServiceCollection AddListETags(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ChangeJournalOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ListETagCacheOptions>().Bind(configuration).ValidateDataAnnotations()
+            .Validate(options => !options.Enabled || options.MaxStalenessMilliseconds >= options.RefreshMilliseconds,
+                "CERTCTL_LIST_ETAG_MAX_STALENESS_MS must be at least CERTCTL_LIST_ETAG_REFRESH_MS.")
+            .ValidateOnStart();
         services.AddHostedService<ChangeJournalPruner>();
+        services.AddSingleton<ListETagCache>();
+        services.AddHostedService<TableVersionPoller>();
         return services.AddSingleton<ListETag>();
     }
+
+    /// <summary>Drops this gateway's cached list tags after each of its state-changing operator calls (read-your-writes).</summary>
+    public static IApplicationBuilder UseListETagLocalWrites(this IApplicationBuilder app) =>
+        app.UseMiddleware<LocalWriteInvalidationMiddleware>();
 }

@@ -3,6 +3,7 @@ namespace Certctl.Gateway.Caching;
 /// <summary>Endpoint filter of a polled list: answers a matching If-None-Match with 304 before the handler runs, else tags the 200.</summary>
 /// <remarks>
 /// The set is the one the handler's <see cref="IListFilter"/> argument (its bound query) selects, else <paramref name="defaultFilter"/>.
+/// A tag cached by <see cref="ListETagCache"/> is used when the table is unchanged; otherwise it is read from the journal.
 /// </remarks>
 internal sealed class ListETagFilter(string table, IListFilter defaultFilter) : IEndpointFilter
 {
@@ -12,11 +13,20 @@ internal sealed class ListETagFilter(string table, IListFilter defaultFilter) : 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var filter = context.Arguments.OfType<IListFilter>().FirstOrDefault() ?? defaultFilter;
-        // The version is read BEFORE the handler's list query (its own, later snapshot). A change committed in between
-        // then pairs new rows with the old tag, so the next poll gets a spurious 200. Read after the query, the new tag
-        // would be paired with the old rows and every later poll would get a 304 for stale data.
-        var etag = await http.RequestServices.GetRequiredService<ListETag>().ComputeAsync(table, filter, http.Request, http.RequestAborted);
+        var cache = http.RequestServices.GetRequiredService<ListETagCache>();
+        var key = ListETagCache.KeyFor(table, http.Request);
+        if (!cache.TryGet(key, table, out var etag))
+        {
+            // The version is read BEFORE the handler's list query (its own, later snapshot). A change committed in between
+            // then pairs new rows with the old tag, so the next poll gets a spurious 200. Read after the query, the new tag
+            // would be paired with the old rows and every later poll would get a 304 for stale data.
+            var generation = cache.Generation;
+            var filter = context.Arguments.OfType<IListFilter>().FirstOrDefault() ?? defaultFilter;
+            var (filtered, whole) = await http.RequestServices.GetRequiredService<ListETag>().ReadVersionAsync(table, filter, http.RequestAborted);
+            etag = ListETag.For(table, filtered, http.Request.Path, http.Request.Query);
+            cache.Store(key, etag, whole, generation);
+        }
+
         if (IfNoneMatch.Matches(http.Request, etag))
         {
             return new NotModifiedResult(etag);

@@ -126,7 +126,8 @@ public sealed class SeedCommandDatabaseTests(MigratedDatabaseFixture<SeedCommand
         return (code, output + error.ToString());
     }
 
-    private Task<long> VersionAsync() => ScalarAsync("SELECT version FROM table_versions WHERE table_name = 'managed_certificates'");
+    // Every committed change to the table adds journal rows (migration 0014), so an unchanged count means an unchanged table.
+    private Task<long> VersionAsync() => ScalarAsync("SELECT count(*) FROM managed_certificates_changes");
 
     private async Task<long> ScalarAsync(string sql) => Convert.ToInt64((await RowAsync(sql))[0]);
 
