@@ -42,6 +42,46 @@ public sealed class IssuancePipelineTests(SuiteFixture suite)
         AssertChainVerifies(version.PemChain, $"{name}.example.test");
     }
 
+    [Fact]
+    public async Task A_certificate_that_enters_its_window_is_renewed_by_the_scheduler_and_its_new_version_verifies()
+    {
+        using var startup = new CancellationTokenSource(SuiteFixture.StartupTimeout);
+        foreach (var resource in new[] { "gateway", "scheduler", "ca-connector" })
+        {
+            await suite.App.ResourceNotifications.WaitForResourceHealthyAsync(resource, startup.Token);
+        }
+
+        // An issued certificate (first version from a manual renew) ...
+        var name = $"e2s-{Guid.NewGuid():N}"[..20];
+        var created = await Client.CreateCertificateAsync(
+            new CertificateCreateRequest(name, $"{name}.example.test", "o-alice", "t-platform", "iss-local", "rp-standard") { KeygenMode = "server" });
+        var first = await WaitForJobAsync((await Client.RenewCertificateAsync(created.Id)).JobId);
+        Assert.Equal("Completed", first.Status);
+
+        // ... that then ages into rp-standard's 30-day window: nobody asks, the scheduler's renewal scan (every minute here) does.
+        var batch = new RenewalBatch(suite.DatabaseConnectionString, name);
+        Assert.Equal(1, await batch.ExecuteAsync("UPDATE managed_certificates SET expires_at = now() + interval '3 days' WHERE id = @id", ("id", created.Id)));
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(2) + PipelineTimeout;
+        Job? renewal = null;
+        while (renewal is not { Status: "Completed" or "Failed" or "Cancelled" } && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+            var jobs = await Client.ListJobsAsync(new JobListQuery { CertificateId = created.Id });
+            renewal = jobs.Data.FirstOrDefault(job => job.Id != first.Id);
+        }
+
+        Assert.NotNull(renewal);
+        Assert.Equal(("Renewal", "Completed", "scheduler"), (renewal.Type, renewal.Status, renewal.RequestedBy));
+        var certificate = await Client.GetCertificateAsync(created.Id);
+        Assert.Equal("Active", certificate.Status);
+        var versions = (await Client.ListCertificateVersionsAsync(created.Id)).Data;
+        Assert.Equal(2, versions.Count);
+        var newest = Assert.Single(versions, version => version.JobId == renewal.Id);
+        Assert.Equal(certificate.ExpiresAt, newest.NotAfter);
+        Assert.True(newest.NotAfter > DateTimeOffset.UtcNow.AddDays(3), "the renewal did not extend the expiry");
+        AssertChainVerifies(newest.PemChain, $"{name}.example.test");
+    }
+
     private async Task<Job> WaitForJobAsync(string jobId)
     {
         var deadline = DateTimeOffset.UtcNow + PipelineTimeout;

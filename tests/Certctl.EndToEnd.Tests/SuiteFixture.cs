@@ -16,6 +16,9 @@ public sealed class SuiteFixture : IAsyncLifetime
 
     private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), $"certctl-e2e-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
 
+    /// <summary>This run's data folder (Postgres and RabbitMQ keep their files under it).</summary>
+    public string DataDirectory => dataDirectory;
+
     public DistributedApplication App { get; private set; } = null!;
 
     public OtlpReceiver Otlp { get; private set; } = null!;
@@ -24,6 +27,9 @@ public sealed class SuiteFixture : IAsyncLifetime
     public int GatewayPort { get; } = FreePort();
 
     public HttpClient Gateway { get; private set; } = null!;
+
+    /// <summary>This run's database password: it is in every service's environment, so it tells this run's processes from others.</summary>
+    public string PostgresPassword { get; } = $"pg{Guid.NewGuid():N}";
 
     /// <summary>The operator API key this run's gateway accepts.</summary>
     public string ApiKey { get; } = $"key{Guid.NewGuid():N}";
@@ -43,7 +49,7 @@ public sealed class SuiteFixture : IAsyncLifetime
             $"--CERTCTL_LOCAL_DATA_DIR={dataDirectory}",
             "--CERTCTL_PG_EPHEMERAL=1",
             "--CERTCTL_DATABASE_MAX_CONNS=10",
-            $"--Parameters:postgres-password=pg{Guid.NewGuid():N}",
+            $"--Parameters:postgres-password={PostgresPassword}",
             $"--Parameters:rabbitmq-password=mq{Guid.NewGuid():N}",
             $"--Parameters:certctl-api-key={ApiKey}",
             $"--Parameters:certctl-config-encryption-key={Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))}",
@@ -59,11 +65,30 @@ public sealed class SuiteFixture : IAsyncLifetime
             context.EnvironmentVariables["OTEL_BSP_SCHEDULE_DELAY"] = "200";
         });
 
+        // Loops at test speed: dispatch, retry and lease sweep run every few seconds and backoff is short, so the reliability
+        // tests finish in seconds rather than the production hours; the renewal scan runs at its floor, once a minute.
+        var scheduler = builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == "scheduler");
+        builder.CreateResourceBuilder(scheduler)
+            .WithEnvironment("CERTCTL_SCHEDULER_RENEWAL_CHECK_INTERVAL", "1m")
+            .WithEnvironment("CERTCTL_SCHEDULER_JOB_PROCESSOR_INTERVAL", "1s")
+            .WithEnvironment("CERTCTL_SCHEDULER_RETRY_INTERVAL", "1s")
+            .WithEnvironment("CERTCTL_JOB_RETRY_BACKOFF_BASE", "2s")
+            .WithEnvironment("CERTCTL_JOB_RETRY_BACKOFF_MAX", "10s")
+            .WithEnvironment("CERTCTL_SCHEDULER_LEASE_SWEEP_INTERVAL", "2s")
+            .WithEnvironment("CERTCTL_JOB_LEASE_DURATION", "20s");
+
         App = await builder.BuildAsync();
         using var startup = new CancellationTokenSource(StartupTimeout);
         await App.StartAsync(startup.Token);
         Gateway = new HttpClient { BaseAddress = new Uri($"http://localhost:{GatewayPort}") };
+        // With containers the database is its own resource ("certctl"); with local servers the server resource serves it.
+        var databaseResource = builder.Resources.Any(resource => resource.Name == "certctl") ? "certctl" : "postgres";
+        DatabaseConnectionString = await App.GetConnectionStringAsync(databaseResource, startup.Token)
+            ?? throw new InvalidOperationException("The AppHost gave no connection string for the certctl database.");
     }
+
+    /// <summary>The suite's database, for checks the API does not expose (versions per job) and for setting up due certificates.</summary>
+    public string DatabaseConnectionString { get; private set; } = null!;
 
     public async Task DisposeAsync()
     {
