@@ -22,12 +22,22 @@ public sealed class JobDispatcher(NpgsqlDataSource dataSource, IBus publisher, T
 {
     public const string LoopName = "job-dispatch";
 
-    private const string ParkAwaitingCsr = """
+    /// <summary>Most agent-key-mode jobs parked per run; the rest wait for the next park.</summary>
+    public const int ParkBatch = 1000;
+
+    // Every creator starts an agent-key-mode job AwaitingCSR; it reaches Pending only by the retry loop or an approval. Parking
+    // is therefore rare work: it runs at most once per loop interval, not on every wake-up, in bounded batches.
+    private static readonly string ParkAwaitingCsr = $"""
         UPDATE jobs j SET status = 'AwaitingCSR', updated_at = @now
-        FROM managed_certificates c
-        WHERE c.id = j.certificate_id
-          AND j.status = 'Pending' AND j.type IN ('Issuance', 'Renewal') AND j.next_attempt_at <= @now
-          AND c.keygen_mode = 'agent' AND j.csr_pem IS NULL
+        WHERE j.id IN (
+            SELECT p.id
+            FROM jobs p
+            JOIN managed_certificates c ON c.id = p.certificate_id
+            WHERE p.status = 'Pending' AND p.type IN ('Issuance', 'Renewal') AND p.next_attempt_at <= @now
+              AND c.keygen_mode = 'agent' AND p.csr_pem IS NULL
+            ORDER BY p.next_attempt_at, p.id
+            LIMIT {ParkBatch}
+            FOR UPDATE OF p SKIP LOCKED)
         """;
 
     private const string Claim = """
@@ -49,17 +59,22 @@ public sealed class JobDispatcher(NpgsqlDataSource dataSource, IBus publisher, T
         RETURNING j.id, j.certificate_id, c.issuer_id, c.keygen_mode, j.csr_pem, j.attempts
         """;
 
+    private DateTimeOffset _nextPark = DateTimeOffset.MinValue;
+
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
         var settings = options.Value;
+        var parkNow = now >= _nextPark;
         var commands = new List<IssueCertificate>();
         int parked;
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            await using (var park = new NpgsqlCommand(ParkAwaitingCsr, connection, transaction))
+            parked = 0;
+            if (parkNow)
             {
+                await using var park = new NpgsqlCommand(ParkAwaitingCsr, connection, transaction);
                 park.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
                 parked = await park.ExecuteNonQueryAsync(cancellationToken);
             }
@@ -79,6 +94,12 @@ public sealed class JobDispatcher(NpgsqlDataSource dataSource, IBus publisher, T
             }
 
             await transaction.CommitAsync(cancellationToken);
+        }
+
+        if (parkNow)
+        {
+            // A full batch means more may wait: park again on the next run.
+            _nextPark = parked >= ParkBatch ? now : now + settings.JobProcessor;
         }
 
         foreach (var command in commands)

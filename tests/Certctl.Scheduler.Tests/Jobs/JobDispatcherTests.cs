@@ -67,4 +67,23 @@ public sealed class JobDispatcherTests(MigratedDatabaseFixture<JobDispatcherTest
             "SELECT count(*) FROM jobs WHERE status = 'Running' AND type IN ('Issuance', 'Renewal')"));
         Assert.Equal(3, bus.Published<IssueCertificate>().Count(c => jobs.Contains(c.JobId)));
     }
+
+    [Fact]
+    public async Task Parking_runs_once_per_loop_interval_not_on_every_wake_up()
+    {
+        await using var db = new Database(fixture.ConnectionString);
+        await using var bus = await TestBus.StartAsync();
+        var dispatcher = new JobDispatcher(db.DataSource, bus.Bus, db.Clock, Settings.Of(o => o.RenewalConcurrency = 1000));
+        await dispatcher.RunAsync(CancellationToken.None); // parks whatever earlier tests left
+
+        // An agent-key job that became Pending after the park (an approval, a retry): the wake-ups in between only claim.
+        var agentJob = await db.Rows.JobAsync(await db.Rows.CertificateAsync(TimeSpan.FromDays(5), keygenMode: "agent"), "Pending");
+        await dispatcher.RunAsync(CancellationToken.None);
+        Assert.Equal("Pending", (await db.Rows.JobRowAsync(agentJob))["status"]);
+
+        db.Clock.Advance(TimeSpan.FromSeconds(30)); // CERTCTL_SCHEDULER_JOB_PROCESSOR_INTERVAL's default
+        await dispatcher.RunAsync(CancellationToken.None);
+        Assert.Equal("AwaitingCSR", (await db.Rows.JobRowAsync(agentJob))["status"]);
+        Assert.DoesNotContain(bus.Published<IssueCertificate>(), c => c.JobId == agentJob);
+    }
 }
