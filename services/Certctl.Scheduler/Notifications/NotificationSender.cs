@@ -13,7 +13,7 @@ public sealed class NotificationSender(IEnumerable<INotificationChannel> channel
     public async Task<IReadOnlyList<DeliveryResult>> SendAsync(IReadOnlyList<Notification> batch, CancellationToken cancellationToken)
     {
         var sends = batch.GroupBy(notification => notification.Channel, StringComparer.Ordinal).Select(group =>
-            _channels.TryGetValue(group.Key, out var channel)
+            _channels.TryGetValue(group.Key, out var channel) && channel.IsConfigured
                 ? channel.SendAsync([.. group], cancellationToken)
                 : Task.FromResult<IReadOnlyList<DeliveryResult>>(
                     [.. group.Select(notification => new DeliveryResult(notification, $"no {group.Key} notifier is configured"))]));

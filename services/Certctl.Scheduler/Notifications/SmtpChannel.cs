@@ -19,6 +19,8 @@ public sealed class SmtpChannel(IOptions<NotificationOptions> options) : INotifi
 {
     public string Name => NotificationChannels.Email;
 
+    public bool IsConfigured => options.Value.EmailEnabled;
+
     public async Task<IReadOnlyList<DeliveryResult>> SendAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
     {
         var settings = options.Value;

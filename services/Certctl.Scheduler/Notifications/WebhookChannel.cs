@@ -27,6 +27,8 @@ public sealed class WebhookChannel(IHttpClientFactory httpClients, IOptions<Noti
 
     public string Name => NotificationChannels.Webhook;
 
+    public bool IsConfigured => options.Value.WebhookEnabled;
+
     public async Task<IReadOnlyList<DeliveryResult>> SendAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
     {
         var results = new DeliveryResult[notifications.Count];
