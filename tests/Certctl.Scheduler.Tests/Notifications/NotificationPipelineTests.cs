@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Certctl.Contracts;
+using Certctl.Scheduler.Loops;
 using Certctl.Scheduler.Messaging;
 using Certctl.ServiceDefaults;
 using MassTransit;
