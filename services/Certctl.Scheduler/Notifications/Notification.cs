@@ -18,7 +18,10 @@ public sealed record Notification(
 
 /// <summary>How one send ended: <see cref="Error"/> null when it was accepted.</summary>
 /// <param name="Permanent">True when trying again cannot help (no such address, the server refused it for good): the row goes dead at once.</param>
-public sealed record DeliveryResult(Notification Notification, string? Error, bool Permanent = false)
+/// <param name="NotTried">True when the run ended before this row was tried: its claim is released and no try is counted.</param>
+public sealed record DeliveryResult(Notification Notification, string? Error, bool Permanent = false, bool NotTried = false)
 {
     public static DeliveryResult Sent(Notification notification) => new(notification, null);
+
+    public static DeliveryResult Skipped(Notification notification) => new(notification, null, NotTried: true);
 }

@@ -11,7 +11,8 @@ namespace Certctl.Scheduler.Notifications;
 /// <remarks>
 /// A failed try sets <c>failed</c>, <c>retry_count + 1</c>, <c>last_error</c> and <c>next_retry_at</c> after an exponential backoff
 /// (<see cref="NotificationRetryPolicy"/>); the fifth failed try, or a permanent failure, sets <c>dead</c>. The original left a first
-/// failure without <c>next_retry_at</c>, so it was never retried.
+/// failure without <c>next_retry_at</c>, so it was never retried. When the run's timeout comes mid-batch, the rows not yet tried are
+/// released at once (no try counted) instead of waiting out their claim.
 /// </remarks>
 public abstract class NotificationDelivery(
     NotificationQueue queue, NotificationSender sender, IOptions<NotificationOptions> options, NotificationMetrics metrics) : ILoopWork
@@ -36,13 +37,15 @@ public abstract class NotificationDelivery(
                 return handled;
             }
 
+            // The channels do not throw when the run ends: they return what they tried, and the rest as not tried.
             var results = await sender.SendAsync(batch, cancellationToken);
             // Not cancellable: the sends happened, and an unrecorded send would be repeated when its lease ends.
-            foreach (var (channel, status) in await queue.RecordAsync(results, CancellationToken.None))
+            foreach (var (channel, outcome) in await queue.RecordAsync(results, CancellationToken.None))
             {
-                metrics.Delivery(channel, status);
+                metrics.Delivery(channel, outcome);
             }
 
+            cancellationToken.ThrowIfCancellationRequested();
             handled += batch.Count;
             if (batch.Count < batchSize)
             {

@@ -20,7 +20,7 @@ public sealed class NotificationMetrics
         _expiryAlerts = meter.CreateCounter<long>("certctl.notifications.expiry_alerts",
             description: "Expiry alerts due per scan: result created (written for delivery) or deduped (written by an earlier scan).");
         _deliveries = meter.CreateCounter<long>("certctl.notifications.deliveries",
-            description: "Notification send attempts: result sent, failed (will be retried) or dead (out of tries).");
+            description: "Notification sends: result sent, failed (will be retried), dead (out of tries) or not_tried (the run ended first).");
     }
 
     public void ExpiryAlerts(string channel, int threshold, int created, int deduped)

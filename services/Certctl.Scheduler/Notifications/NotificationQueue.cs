@@ -42,21 +42,24 @@ public sealed class NotificationQueue(NpgsqlDataSource dataSource, TimeProvider 
         """;
 
     // One statement for the whole batch. retry_count counts failed tries; the one that reaches MaxTries (or a permanent failure) is the last.
+    // A row not tried keeps its status and count and is claimable again at once.
     private const string Record = """
         UPDATE notification_events n SET
-            status = CASE WHEN r.error IS NULL THEN 'sent'
+            status = CASE WHEN r.not_tried THEN n.status
+                          WHEN r.error IS NULL THEN 'sent'
                           WHEN r.permanent OR n.retry_count + 1 >= @max_tries THEN 'dead'
                           ELSE 'failed' END,
-            sent_at = CASE WHEN r.error IS NULL THEN @now ELSE n.sent_at END,
+            sent_at = CASE WHEN r.error IS NULL AND NOT r.not_tried THEN @now ELSE n.sent_at END,
             retry_count = CASE WHEN r.error IS NULL THEN n.retry_count ELSE n.retry_count + 1 END,
             last_error = COALESCE(r.error, n.last_error),
-            error = CASE WHEN r.error IS NULL THEN NULL ELSE r.error END,
-            next_retry_at = CASE WHEN r.error IS NULL OR r.permanent OR n.retry_count + 1 >= @max_tries THEN NULL
+            error = CASE WHEN r.not_tried THEN n.error ELSE r.error END,
+            next_retry_at = CASE WHEN r.not_tried THEN CASE WHEN n.status = 'pending' THEN NULL ELSE @now END
+                                 WHEN r.error IS NULL OR r.permanent OR n.retry_count + 1 >= @max_tries THEN NULL
                                  ELSE @now + LEAST(@backoff_base * power(2, n.retry_count), @backoff_max) * interval '1 second' END,
             updated_at = @now
-        FROM unnest(@ids, @errors, @permanent) AS r(id, error, permanent)
+        FROM unnest(@ids, @errors, @permanent, @not_tried) AS r(id, error, permanent, not_tried)
         WHERE n.id = r.id
-        RETURNING n.id, n.channel, n.status
+        RETURNING n.id, n.channel, CASE WHEN r.not_tried THEN 'not_tried' ELSE n.status END
         """;
 
     /// <summary>Claims up to <paramref name="batch"/> due rows of the backlog.</summary>
@@ -89,7 +92,10 @@ public sealed class NotificationQueue(NpgsqlDataSource dataSource, TimeProvider 
         return claimed;
     }
 
-    /// <summary>Marks each row <c>sent</c>, <c>failed</c> (with the next try's time) or <c>dead</c>; answers each row's channel and new status.</summary>
+    /// <summary>
+    /// Marks each row <c>sent</c>, <c>failed</c> (with the next try's time) or <c>dead</c>, or releases a row not tried; answers each row's
+    /// channel and outcome (its new status, or <c>not_tried</c>).
+    /// </summary>
     public async Task<IReadOnlyList<(string Channel, string Status)>> RecordAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken)
     {
         if (results.Count == 0)
@@ -105,6 +111,7 @@ public sealed class NotificationQueue(NpgsqlDataSource dataSource, TimeProvider 
         command.Parameters.Add(new NpgsqlParameter<string[]>("ids", [.. results.Select(result => result.Notification.Id)]));
         command.Parameters.Add(new NpgsqlParameter<string?[]>("errors", [.. results.Select(result => Truncate(result.Error))]));
         command.Parameters.Add(new NpgsqlParameter<bool[]>("permanent", [.. results.Select(result => result.Permanent)]));
+        command.Parameters.Add(new NpgsqlParameter<bool[]>("not_tried", [.. results.Select(result => result.NotTried)]));
         var recorded = new List<(string, string)>(results.Count);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -12,8 +12,9 @@ namespace Certctl.Scheduler.Notifications;
 /// </summary>
 /// <remarks>
 /// A reply of 5xx to one message (recipient unknown, message refused) fails that message for good; a 4xx reply fails it for a retry; a
-/// lost connection or a server that cannot be reached fails the messages not yet sent, for a retry. The Message-ID is derived from the
-/// notification id, so a message sent twice (a replica died before recording it) can be recognised as one.
+/// server that cannot be reached fails the batch for a retry; a lost connection fails the message in flight and releases the rest untried,
+/// as does the end of the delivery run. The Message-ID is derived from the notification id, so a message sent twice (a replica died before
+/// recording it) can be recognised as one.
 /// </remarks>
 public sealed class SmtpChannel(IOptions<NotificationOptions> options) : INotificationChannel
 {
@@ -52,15 +53,27 @@ public sealed class SmtpChannel(IOptions<NotificationOptions> options) : INotifi
                 await client.AuthenticateAsync(settings.SmtpUsername, settings.SmtpPassword ?? "", cancellationToken);
             }
         }
-        catch (Exception ex) when (IsSmtpFailure(ex, cancellationToken))
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            results.AddRange(deliverable.Select(item => DeliveryResult.Skipped(item.Notification)));
+            return results;
+        }
+        catch (Exception ex) when (IsSmtpFailure(ex))
         {
             results.AddRange(deliverable.Select(item => new DeliveryResult(item.Notification, $"SMTP server {settings.SmtpHost}:{settings.SmtpPort}: {ex.Message}")));
             return results;
         }
 
-        var sent = 0;
-        foreach (var (notification, to) in deliverable)
+        for (var i = 0; i < deliverable.Count; i++)
         {
+            var (notification, to) = deliverable[i];
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // The run ended: the rest are released untried.
+                results.AddRange(deliverable.Skip(i).Select(item => DeliveryResult.Skipped(item.Notification)));
+                return results;
+            }
+
             try
             {
                 await client.SendAsync(Message(settings, notification, to), cancellationToken);
@@ -71,20 +84,22 @@ public sealed class SmtpChannel(IOptions<NotificationOptions> options) : INotifi
                 // The connection survives a refused command; the next message goes out on it.
                 results.Add(new DeliveryResult(notification, $"SMTP {(int)ex.StatusCode}: {ex.Message}", Permanent: (int)ex.StatusCode >= 500));
             }
-            catch (Exception ex) when (IsSmtpFailure(ex, cancellationToken))
+            catch (Exception ex) when (IsSmtpFailure(ex) || ex is OperationCanceledException)
             {
-                results.AddRange(deliverable.Skip(sent).Select(item => new DeliveryResult(item.Notification, $"SMTP connection failed: {ex.Message}")));
+                var error = ex is OperationCanceledException && cancellationToken.IsCancellationRequested
+                    ? "the delivery run ended before the SMTP server answered"
+                    : $"SMTP connection failed: {ex.Message}";
+                results.Add(new DeliveryResult(notification, error));
+                results.AddRange(deliverable.Skip(i + 1).Select(item => DeliveryResult.Skipped(item.Notification)));
                 return results;
             }
-
-            sent++;
         }
 
         try
         {
-            await client.DisconnectAsync(quit: true, cancellationToken);
+            await client.DisconnectAsync(quit: true, CancellationToken.None);
         }
-        catch (Exception ex) when (IsSmtpFailure(ex, cancellationToken))
+        catch (Exception ex) when (IsSmtpFailure(ex))
         {
             // Every message was accepted already; a failed QUIT changes nothing.
         }
@@ -111,8 +126,9 @@ public sealed class SmtpChannel(IOptions<NotificationOptions> options) : INotifi
         return message;
     }
 
-    private static bool IsSmtpFailure(Exception ex, CancellationToken cancellationToken) =>
-        ex is IOException or TimeoutException or System.Net.Sockets.SocketException or SmtpProtocolException or SmtpCommandException or AuthenticationException
-            or ServiceNotConnectedException or ServiceNotAuthenticatedException or SslHandshakeException or NotSupportedException
-        || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested); // the SMTP timeout
+    /// <summary>What a server that is down, slow, refusing or speaking badly throws (MailKit's own timeout is a <see cref="TimeoutException"/>).</summary>
+    private static bool IsSmtpFailure(Exception ex) =>
+        ex is IOException or TimeoutException or System.Net.Sockets.SocketException or SmtpProtocolException or SmtpCommandException
+            or AuthenticationException or ServiceNotConnectedException or ServiceNotAuthenticatedException or SslHandshakeException
+            or NotSupportedException;
 }

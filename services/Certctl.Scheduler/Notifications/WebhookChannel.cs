@@ -31,11 +31,14 @@ public sealed class WebhookChannel(IHttpClientFactory httpClients, IOptions<Noti
 
     public async Task<IReadOnlyList<DeliveryResult>> SendAsync(IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
     {
+        // The run's end does not abort the batch: rows not started yet come back not tried, so their claims are released at once.
         var results = new DeliveryResult[notifications.Count];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, notifications.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-            async (index, token) => results[index] = await SendOneAsync(notifications[index], token));
+            new ParallelOptions { MaxDegreeOfParallelism = Parallelism },
+            async (index, _) => results[index] = cancellationToken.IsCancellationRequested
+                ? DeliveryResult.Skipped(notifications[index])
+                : await SendOneAsync(notifications[index], cancellationToken));
         return results;
     }
 
@@ -64,6 +67,10 @@ public sealed class WebhookChannel(IHttpClientFactory httpClients, IOptions<Noti
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return new DeliveryResult(notification, $"webhook did not answer within {settings.TimeoutSeconds} s");
+        }
+        catch (OperationCanceledException)
+        {
+            return new DeliveryResult(notification, "the delivery run ended before the webhook answered");
         }
         catch (HttpRequestException ex)
         {

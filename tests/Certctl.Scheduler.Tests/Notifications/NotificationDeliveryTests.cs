@@ -187,6 +187,46 @@ public sealed class NotificationDeliveryTests(MigratedDatabaseFixture<Notificati
     }
 
     [Fact]
+    public async Task When_the_run_times_out_requests_in_flight_count_as_a_try_and_rows_not_started_are_released_untried()
+    {
+        await using var db = await QuietDatabaseAsync();
+        var rows = new NotificationRows(fixture.ConnectionString, db.Clock.GetUtcNow());
+        await using var webhook = await WebhookReceiver.StartAsync();
+        webhook.Delay = TimeSpan.FromSeconds(3);
+        await using var host = new DeliveryHost(db, DeliveryHost.Settings(webhook));
+        var ids = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            ids.Add(await rows.PendingAsync("Webhook"));
+        }
+
+        using var timeout = new CancellationTokenSource();
+        var run = host.Pending.RunAsync(timeout.Token);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (webhook.Received.Count < 8)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the first eight requests did not arrive");
+            await Task.Delay(10);
+        }
+
+        await timeout.CancelAsync(); // the run's timeout, while eight requests wait for their answer
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+
+        var outcomes = new List<(string Status, int Tries, object? Next)>();
+        foreach (var id in ids)
+        {
+            var row = await rows.RowAsync(id);
+            outcomes.Add(((string)row["status"]!, (int)row["retry_count"]!, row["next_retry_at"]));
+        }
+
+        // Eight requests in flight (the webhook's parallelism) were cut off: a failed try each; the other four were never started.
+        Assert.Equal(8, outcomes.Count(o => o is { Status: "failed", Tries: 1 }));
+        Assert.Equal(4, outcomes.Count(o => o is { Status: "pending", Tries: 0, Next: null }));
+        webhook.Delay = TimeSpan.Zero;
+        Assert.Equal(4, await host.Pending.RunAsync(CancellationToken.None)); // released rows go out on the next run, not after their claim
+    }
+
+    [Fact]
     public async Task Deliveries_on_several_replicas_at_once_send_each_notification_once()
     {
         await using var db = await QuietDatabaseAsync();

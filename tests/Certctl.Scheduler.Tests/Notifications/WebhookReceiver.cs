@@ -27,6 +27,9 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>The status every request is answered with from now on.</summary>
     public HttpStatusCode Answer { get; set; } = HttpStatusCode.NoContent;
 
+    /// <summary>How long each answer takes from now on.</summary>
+    public TimeSpan Delay { get; set; } = TimeSpan.Zero;
+
     public ConcurrentQueue<ReceivedWebhook> Received { get; } = new();
 
     public static async Task<WebhookReceiver> StartAsync()
@@ -36,7 +39,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         WebhookReceiver? receiver = null;
-        app.MapPost("/hook", async (HttpRequest request) =>
+        app.MapPost("/hook", async (HttpRequest request, CancellationToken aborted) =>
         {
             using var body = new MemoryStream();
             await request.Body.CopyToAsync(body);
@@ -44,6 +47,11 @@ internal sealed class WebhookReceiver : IAsyncDisposable
                 request.Headers.ToDictionary(header => header.Key, header => header.Value.ToString(), StringComparer.OrdinalIgnoreCase),
                 request.ContentType,
                 body.ToArray()));
+            if (receiver.Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(receiver.Delay, aborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+
             return Results.StatusCode((int)receiver.Answer);
         });
         await app.StartAsync();
