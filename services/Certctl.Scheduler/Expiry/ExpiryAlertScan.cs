@@ -21,8 +21,8 @@ namespace Certctl.Scheduler.Expiry;
 /// empty. Only channels this scheduler delivers are written (the original marked the others sent without sending). E-mail goes to the
 /// owner's address, else to <c>CERTCTL_NOTIFICATION_FALLBACK_EMAIL</c>, else nowhere.</para>
 /// <para>Certificates alerted: Active, Expiring, Failed and Expired ones (RenewalInProgress is being renewed; Pending has no expiry;
-/// Revoked and Archived are retired), expiring within a year or expired within the last <see cref="ExpiredLookbackDays"/> days, and not of
-/// a short-lived profile, whose expiry is their normal end.</para>
+/// Revoked and Archived are retired), expired within the last <see cref="ExpiredLookbackDays"/> days or expiring within the largest
+/// threshold of any policy, and not of a short-lived profile, whose expiry is their normal end.</para>
 /// </remarks>
 public sealed class ExpiryAlertScan(
     NpgsqlDataSource dataSource,
@@ -48,7 +48,9 @@ public sealed class ExpiryAlertScan(
             LEFT JOIN certificate_profiles p ON p.id = c.certificate_profile_id
             LEFT JOIN owners o ON o.id = c.owner_id
             WHERE c.expires_at >= @now - make_interval(days => {{ExpiredLookbackDays}})
-              AND c.expires_at <= @now + interval '366 days'
+              -- A range on the expiry index up to the largest threshold any policy has (30 without one), computed once per scan.
+              AND c.expires_at <= @now + make_interval(days => (
+                    SELECT GREATEST(max(th), 30) FROM renewal_policies, unnest(alert_thresholds_days) AS th))
               AND c.status IN ('Active', 'Expiring', 'Failed', 'Expired')
               AND NOT (COALESCE(p.allow_short_lived, FALSE) AND p.max_ttl_seconds BETWEEN 1 AND 3599)
         ),
@@ -95,6 +97,11 @@ public sealed class ExpiryAlertScan(
                    r.threshold, r.expires_at, 'pending', @now, @now
             FROM routed r
             WHERE r.recipient IS NOT NULL
+              -- Already alerted: skipped by an index probe, cheaper than a conflicting insert; ON CONFLICT still settles races.
+              AND NOT EXISTS (
+                  SELECT 1 FROM notification_events e
+                  WHERE e.type = 'ExpirationWarning' AND e.certificate_id = r.id AND e.threshold_days = r.threshold
+                    AND e.channel = r.channel AND e.alert_expires_at = r.expires_at)
             ON CONFLICT DO NOTHING
             RETURNING certificate_id, channel, threshold_days
         )
