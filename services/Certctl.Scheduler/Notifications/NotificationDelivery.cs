@@ -54,19 +54,3 @@ public abstract class NotificationDelivery(
         }
     }
 }
-
-/// <summary>Sends new (<c>pending</c>) notifications; <c>CERTCTL_SCHEDULER_NOTIFICATION_PROCESS_INTERVAL</c>.</summary>
-public sealed class PendingNotificationDelivery(
-    NotificationQueue queue, NotificationSender sender, IOptions<NotificationOptions> options, NotificationMetrics metrics)
-    : NotificationDelivery(queue, sender, options, metrics)
-{
-    protected override NotificationBacklog Backlog => NotificationBacklog.Pending;
-}
-
-/// <summary>Re-sends failed notifications whose backoff has passed; <c>CERTCTL_NOTIFICATION_RETRY_INTERVAL</c>.</summary>
-public sealed class NotificationRetryDelivery(
-    NotificationQueue queue, NotificationSender sender, IOptions<NotificationOptions> options, NotificationMetrics metrics)
-    : NotificationDelivery(queue, sender, options, metrics)
-{
-    protected override NotificationBacklog Backlog => NotificationBacklog.Retry;
-}

@@ -20,8 +20,7 @@ public sealed class ExpiryAlertScanTests(MigratedDatabaseFixture<ExpiryAlertScan
     {
         await using var db = new Database(fixture.ConnectionString);
         var rows = new NotificationRows(fixture.ConnectionString, db.Clock.GetUtcNow());
-        var certificate = await db.Rows.CertificateAsync(20 * Day);
-        await rows.SetOwnerAsync(certificate, await rows.OwnerAsync("owner@example.com"));
+        var certificate = await OwnedCertificateAsync(db, rows, 20 * Day);
         var scan = Scan(db);
 
         await scan.RunAsync(CancellationToken.None);
@@ -43,8 +42,7 @@ public sealed class ExpiryAlertScanTests(MigratedDatabaseFixture<ExpiryAlertScan
     {
         await using var db = new Database(fixture.ConnectionString);
         var rows = new NotificationRows(fixture.ConnectionString, db.Clock.GetUtcNow());
-        var certificate = await db.Rows.CertificateAsync(5 * Day);
-        await rows.SetOwnerAsync(certificate, await rows.OwnerAsync("owner@example.com"));
+        var certificate = await OwnedCertificateAsync(db, rows, 5 * Day);
         var scan = Scan(db);
 
         await scan.RunAsync(CancellationToken.None);
@@ -63,8 +61,7 @@ public sealed class ExpiryAlertScanTests(MigratedDatabaseFixture<ExpiryAlertScan
     {
         await using var db = new Database(fixture.ConnectionString);
         var rows = new NotificationRows(fixture.ConnectionString, db.Clock.GetUtcNow());
-        var certificate = await db.Rows.CertificateAsync(20 * Day);
-        await rows.SetOwnerAsync(certificate, await rows.OwnerAsync("owner@example.com"));
+        var certificate = await OwnedCertificateAsync(db, rows, 20 * Day);
         var scan = Scan(db);
 
         await scan.RunAsync(CancellationToken.None);
@@ -85,8 +82,7 @@ public sealed class ExpiryAlertScanTests(MigratedDatabaseFixture<ExpiryAlertScan
         var policy = await rows.AlertPolicyAsync([10, 3],
             channels: """{"warning":["Webhook","Slack"],"critical":["Email","Webhook"]}""",
             severityMap: """{"10":"warning","3":"critical"}""");
-        var certificate = await db.Rows.CertificateAsync(8 * Day, policy);
-        await rows.SetOwnerAsync(certificate, await rows.OwnerAsync("owner@example.com"));
+        var certificate = await OwnedCertificateAsync(db, rows, 8 * Day, policy);
         // 20 is in neither severity map: informational, which this policy sends to the webhook.
         var informational = await rows.AlertPolicyAsync([20], channels: """{"informational":["Webhook"]}""");
         var other = await db.Rows.CertificateAsync(15 * Day, informational);
@@ -110,8 +106,7 @@ public sealed class ExpiryAlertScanTests(MigratedDatabaseFixture<ExpiryAlertScan
     {
         await using var db = new Database(fixture.ConnectionString);
         var rows = new NotificationRows(fixture.ConnectionString, db.Clock.GetUtcNow());
-        var certificate = await db.Rows.CertificateAsync(5 * Day);
-        await rows.SetOwnerAsync(certificate, await rows.OwnerAsync("owner@example.com"));
+        var certificate = await OwnedCertificateAsync(db, rows, 5 * Day);
         var scan = Scan(db);
         await scan.RunAsync(CancellationToken.None);
 
@@ -133,8 +128,7 @@ public sealed class ExpiryAlertScanTests(MigratedDatabaseFixture<ExpiryAlertScan
     {
         await using var db = new Database(fixture.ConnectionString);
         var rows = new NotificationRows(fixture.ConnectionString, db.Clock.GetUtcNow());
-        var certificate = await db.Rows.CertificateAsync(2 * Day, status: status);
-        await rows.SetOwnerAsync(certificate, await rows.OwnerAsync("owner@example.com"));
+        var certificate = await OwnedCertificateAsync(db, rows, 2 * Day, status: status);
 
         await Scan(db).RunAsync(CancellationToken.None);
 
@@ -146,8 +140,7 @@ public sealed class ExpiryAlertScanTests(MigratedDatabaseFixture<ExpiryAlertScan
     {
         await using var db = new Database(fixture.ConnectionString);
         var rows = new NotificationRows(fixture.ConnectionString, db.Clock.GetUtcNow());
-        var certificate = await db.Rows.CertificateAsync(TimeSpan.FromMinutes(2), profileId: await rows.ShortLivedProfileAsync());
-        await rows.SetOwnerAsync(certificate, await rows.OwnerAsync("owner@example.com"));
+        var certificate = await OwnedCertificateAsync(db, rows, TimeSpan.FromMinutes(2), profileId: await rows.ShortLivedProfileAsync());
         var scan = Scan(db);
 
         await scan.RunAsync(CancellationToken.None);
@@ -197,6 +190,15 @@ public sealed class ExpiryAlertScanTests(MigratedDatabaseFixture<ExpiryAlertScan
         }
 
         Assert.True(created.Sum() >= certificates.Count, $"the replicas together wrote {created.Sum()}");
+    }
+
+    /// <summary>A certificate whose owner has the address <c>owner@example.com</c>.</summary>
+    private static async Task<string> OwnedCertificateAsync(
+        Database db, NotificationRows rows, TimeSpan expiresIn, string? policyId = null, string? profileId = null, string status = "Active")
+    {
+        var certificate = await db.Rows.CertificateAsync(expiresIn, policyId, profileId, status: status);
+        await rows.SetOwnerAsync(certificate, await rows.OwnerAsync("owner@example.com"));
+        return certificate;
     }
 
     private ExpiryAlertScan Scan(Database db, IOptions<NotificationOptions>? options = null) =>
