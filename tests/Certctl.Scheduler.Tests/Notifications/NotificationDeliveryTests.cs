@@ -171,6 +171,25 @@ public sealed class NotificationDeliveryTests(MigratedDatabaseFixture<Notificati
     }
 
     [Fact]
+    public async Task With_tls_required_a_server_without_starttls_gets_nothing_in_plain_text()
+    {
+        await using var db = await QuietDatabaseAsync();
+        var rows = new NotificationRows(fixture.ConnectionString, db.Clock.GetUtcNow());
+        await using var smtp = new FakeSmtpServer(); // offers no STARTTLS
+        var settings = DeliveryHost.Settings(smtp: smtp);
+        settings["CERTCTL_SMTP_USE_TLS"] = "true";
+        await using var host = new DeliveryHost(db, settings);
+        var id = await rows.PendingAsync("Email", "owner@example.com");
+
+        await host.Pending.RunAsync(CancellationToken.None);
+
+        var row = await rows.RowAsync(id);
+        Assert.Equal("failed", row["status"]);
+        Assert.Contains("STARTTLS", (string)row["last_error"]!, StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(smtp.Received);
+    }
+
+    [Fact]
     public async Task A_channel_without_a_sender_fails_instead_of_being_marked_sent()
     {
         await using var db = await QuietDatabaseAsync();
