@@ -1,6 +1,9 @@
+using Certctl.Scheduler.AcmeCleanup;
 using Certctl.Scheduler.Agents;
 using Certctl.Scheduler.Dispatch;
+using Certctl.Scheduler.Expiry;
 using Certctl.Scheduler.Leases;
+using Certctl.Scheduler.Notifications;
 using Certctl.Scheduler.Options;
 using Certctl.Scheduler.Renewal;
 using Certctl.Scheduler.Retry;
@@ -30,6 +33,21 @@ public static class SchedulerLoopRegistration
         services.AddLoop<JobTimeoutReaper>(o => new(JobTimeoutReaper.LoopName, o.JobTimeout, TimeSpan.FromMinutes(2), true, OncePerCluster: false));
         services.AddLoop<LeaseSweeper>(o => new(LeaseSweeper.LoopName, o.LeaseSweep, TimeSpan.FromMinutes(1), true, OncePerCluster: false));
         services.AddLoop<AgentHealthCheck>(o => new(AgentHealthCheck.LoopName, o.AgentHealthCheck, TimeSpan.FromMinutes(1), true, OncePerCluster: false));
+
+        // Expiry alerts and their delivery (docs/notifications.md); the short-lived expiry and ACME clean-up (reference §1.2 rows 8 and 14).
+        services.AddNotifications(configuration);
+        services.AddLoop<ExpiryAlertScan>(o => new(ExpiryAlertScan.LoopName, o.ExpiryAlert, TimeSpan.FromMinutes(5), true, OncePerCluster: true));
+        services.AddLoop<PendingNotificationDelivery>(o =>
+            new(NotificationDelivery.PendingLoopName, o.NotificationProcess, TimeSpan.FromMinutes(1), true, OncePerCluster: false));
+        services.AddLoop<NotificationRetryDelivery>(o =>
+            new(NotificationDelivery.RetryLoopName, o.NotificationRetry, TimeSpan.FromMinutes(2), true, OncePerCluster: false));
+        services.AddLoop<ShortLivedExpiry>(o => new(ShortLivedExpiry.LoopName, o.ShortLivedExpiryCheck, TimeSpan.FromSeconds(30), true, OncePerCluster: false));
+        if (!new SchedulerOptions { AcmeServerGcInterval = configuration["CERTCTL_ACME_SERVER_GC_INTERVAL"] ?? "1m" }.AcmeCleanupOff)
+        {
+            services.AddLoop<AcmeCleanup.AcmeCleanup>(o =>
+                new(AcmeCleanup.AcmeCleanup.LoopName, o.AcmeServerGc, TimeSpan.FromMinutes(1), RunAtStart: false, OncePerCluster: true));
+        }
+
         return services;
     }
 

@@ -1,3 +1,4 @@
+using Certctl.Scheduler.Notifications;
 using MassTransit;
 
 namespace Certctl.Scheduler.Messaging;
@@ -13,6 +14,8 @@ public static class SchedulerConsumers
             endpoint.Temporary = true;
             endpoint.InstanceId = Environment.MachineName + "-" + Environment.ProcessId;
         });
+        // Lifecycle notices: a durable queue shared by the replicas; the insert is idempotent by the event's key.
+        bus.AddConsumer<LifecycleNotificationConsumer, LifecycleNotificationConsumerDefinition>();
         return bus;
     }
 }

@@ -15,6 +15,11 @@ public static partial class GoDuration
         }
 
         text = text.Trim();
+        if (text == "0")
+        {
+            return true; // Go's one unitless duration
+        }
+
         if (text.Contains(':', StringComparison.Ordinal))
         {
             return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out duration);

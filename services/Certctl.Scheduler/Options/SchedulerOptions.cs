@@ -42,6 +42,22 @@ public sealed class SchedulerOptions
     [ConfigurationKeyName("CERTCTL_AGENT_HEARTBEAT_INTERVAL")]
     public string AgentHeartbeatInterval { get; set; } = "60s";
 
+    [ConfigurationKeyName("CERTCTL_EXPIRY_ALERT_INTERVAL")]
+    public string ExpiryAlertInterval { get; set; } = "1h";
+
+    [ConfigurationKeyName("CERTCTL_SCHEDULER_NOTIFICATION_PROCESS_INTERVAL")]
+    public string NotificationProcessInterval { get; set; } = "1m";
+
+    [ConfigurationKeyName("CERTCTL_NOTIFICATION_RETRY_INTERVAL")]
+    public string NotificationRetryInterval { get; set; } = "2m";
+
+    [ConfigurationKeyName("CERTCTL_SHORT_LIVED_EXPIRY_CHECK_INTERVAL")]
+    public string ShortLivedExpiryCheckInterval { get; set; } = "30s";
+
+    /// <summary><c>0</c> turns the ACME clean-up off (the original's "≤0 disables").</summary>
+    [ConfigurationKeyName("CERTCTL_ACME_SERVER_GC_INTERVAL")]
+    public string AcmeServerGcInterval { get; set; } = "1m";
+
     /// <summary>Most issuance/renewal jobs <c>Running</c> at once across every replica (the original's default 25).</summary>
     [ConfigurationKeyName("CERTCTL_RENEWAL_CONCURRENCY")]
     [Range(1, 100_000)]
@@ -71,6 +87,19 @@ public sealed class SchedulerOptions
 
     public TimeSpan AgentHeartbeat => Read(AgentHeartbeatInterval);
 
+    public TimeSpan ExpiryAlert => Read(ExpiryAlertInterval);
+
+    public TimeSpan NotificationProcess => Read(NotificationProcessInterval);
+
+    public TimeSpan NotificationRetry => Read(NotificationRetryInterval);
+
+    public TimeSpan ShortLivedExpiryCheck => Read(ShortLivedExpiryCheckInterval);
+
+    public TimeSpan AcmeServerGc => Read(AcmeServerGcInterval);
+
+    /// <summary>True when <c>CERTCTL_ACME_SERVER_GC_INTERVAL</c> is zero: the ACME clean-up loop is not started.</summary>
+    public bool AcmeCleanupOff => GoDuration.TryParse(AcmeServerGcInterval, out var interval) && interval == TimeSpan.Zero;
+
     /// <summary>Every duration with its variable and the least value it may have (the original's floors, 1 s elsewhere).</summary>
     public IEnumerable<(string Variable, string Value, TimeSpan Floor)> Durations()
     {
@@ -86,6 +115,14 @@ public sealed class SchedulerOptions
         yield return ("CERTCTL_JOB_RETRY_BACKOFF_MAX", RetryBackoffMax, TimeSpan.FromSeconds(1));
         yield return ("CERTCTL_SCHEDULER_AGENT_HEALTH_CHECK_INTERVAL", AgentHealthCheckInterval, TimeSpan.FromSeconds(1));
         yield return ("CERTCTL_AGENT_HEARTBEAT_INTERVAL", AgentHeartbeatInterval, TimeSpan.FromSeconds(1));
+        yield return ("CERTCTL_EXPIRY_ALERT_INTERVAL", ExpiryAlertInterval, TimeSpan.FromMinutes(1));
+        yield return ("CERTCTL_SCHEDULER_NOTIFICATION_PROCESS_INTERVAL", NotificationProcessInterval, TimeSpan.FromSeconds(1));
+        yield return ("CERTCTL_NOTIFICATION_RETRY_INTERVAL", NotificationRetryInterval, TimeSpan.FromSeconds(1));
+        yield return ("CERTCTL_SHORT_LIVED_EXPIRY_CHECK_INTERVAL", ShortLivedExpiryCheckInterval, TimeSpan.FromSeconds(1));
+        if (!AcmeCleanupOff)
+        {
+            yield return ("CERTCTL_ACME_SERVER_GC_INTERVAL", AcmeServerGcInterval, TimeSpan.FromSeconds(1));
+        }
     }
 
     private static TimeSpan Read(string value) =>
