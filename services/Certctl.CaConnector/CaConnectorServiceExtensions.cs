@@ -47,6 +47,7 @@ public static class CaConnectorServiceExtensions
         services.TryAddSingleton<IssuanceOutcomes>();
         services.TryAddSingleton<AsyncOrderStore>();
         services.TryAddSingleton<AsyncOrderSubmission>();
+        services.TryAddSingleton<AsyncOrderMetrics>();
         services.TryAddSingleton<AsyncOrderPoller>();
         services.AddHostedService<AsyncOrderPollLoop>();
         return services;

@@ -36,6 +36,9 @@ public sealed class AsyncIssuerHarness : IAsyncDisposable
 
     public AsyncIssuerRows Orders { get; }
 
+    /// <summary>What the poller's metrics recorded, on a meter of this harness's own.</summary>
+    public MetricRecorder Metrics { get; } = new();
+
     /// <param name="withPollLoop">Keep the hosted loop (it ticks on the fake clock); without it each poll is the test's own call.</param>
     public static async Task<AsyncIssuerHarness> StartAsync(string connectionString, Uri amqpUri, ITestOutputHelper output, bool withPollLoop)
     {
@@ -45,6 +48,7 @@ public sealed class AsyncIssuerHarness : IAsyncDisposable
         harness.Host = await ConnectorHost.StartAsync(connectionString, amqpUri, output, services =>
         {
             services.Replace(ServiceDescriptor.Singleton<TimeProvider>(harness.Clock));
+            services.Replace(ServiceDescriptor.Singleton(new AsyncOrderMetrics(harness.Metrics.Meter)));
             foreach (var loop in services.Where(d => !withPollLoop && d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(AsyncOrderPollLoop)).ToList())
             {
                 services.Remove(loop);
@@ -86,6 +90,7 @@ public sealed class AsyncIssuerHarness : IAsyncDisposable
         }
 
         await Vendor.DisposeAsync();
+        Metrics.Dispose();
     }
 }
 

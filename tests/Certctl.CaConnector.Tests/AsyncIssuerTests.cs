@@ -17,6 +17,8 @@ public sealed class AsyncIssuerTests(
     ITestOutputHelper output)
     : IClassFixture<MigratedDatabaseFixture<AsyncIssuerTests>>, IClassFixture<RabbitMqVirtualHostFixture<AsyncIssuerTests>>, IAsyncLifetime
 {
+    private const string Polls = "certctl.ca.async_order.polls";
+
     private AsyncIssuerHarness? _harness;
 
     private AsyncIssuerHarness H => _harness!;
@@ -104,6 +106,7 @@ public sealed class AsyncIssuerTests(
         Assert.Contains("poll deadline", overdue.LastError);
         AssertWithin(overdue.NextAttemptAt, H.Clock.GetUtcNow(), 300);
         Assert.Equal(overdue.NextAttemptAt + TimeSpan.FromSeconds(20), overdue.PollDeadline);
+        Assert.Equal((1, 2), (H.Metrics.Sum("certctl.ca.async_order.overdue"), H.Metrics.Sum(Polls, "pending")));
 
         H.Clock.Advance(TimeSpan.FromSeconds(200));
         Assert.Equal(0, await H.PollAsync());
@@ -136,6 +139,7 @@ public sealed class AsyncIssuerTests(
         Assert.Equal(("Failed", 1, 1, false), (row.Status, row.Attempts, row.MaxAttempts, row.HasKey));
         Assert.Equal(0L, await H.Rows.ScalarAsync<long>("SELECT count(*) FROM certificate_versions WHERE job_id = @job_id", ("job_id", job.JobId)));
         Assert.Empty(H.Host.Events.Of<CertificateIssued>(e => e.JobId == job.JobId));
+        Assert.Equal(1, H.Metrics.Sum(Polls, "rejected"));
     }
 
     [Fact]
@@ -168,6 +172,7 @@ public sealed class AsyncIssuerTests(
         Assert.Equal(3, Assert.Single(H.Vendor.OrdersFor(job.CommonName)).Polls);
         Assert.Equal(1, (await H.Orders.JobAsync(job.JobId)).Attempts);
         Assert.Empty(H.Host.Events.Of<IssuanceFailed>(e => e.JobId == job.JobId));
+        Assert.Equal((2, 1), (H.Metrics.Sum(Polls, "transient"), H.Metrics.Sum(Polls, "issued")));
     }
 
     [Fact]

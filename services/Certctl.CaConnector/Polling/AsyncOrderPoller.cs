@@ -28,6 +28,7 @@ public sealed class AsyncOrderPoller(
     IBus bus,
     TimeProvider time,
     IOptions<AsyncPollOptions> options,
+    AsyncOrderMetrics metrics,
     ILogger<AsyncOrderPoller> logger)
 {
     /// <summary>How long a claim keeps other pollers away; a poller that dies mid-batch leaves its orders due again after it.</summary>
@@ -65,6 +66,7 @@ public sealed class AsyncOrderPoller(
     {
         if (order.OrderId is null)
         {
+            metrics.Poll("unfinished_submission");
             await FailUnfinishedSubmissionAsync(order, cancellationToken);
             return null;
         }
@@ -75,6 +77,7 @@ public sealed class AsyncOrderPoller(
             connector = await connectorFor(order.IssuerId) as IAsyncIssuerConnector
                 ?? throw new CertificateAuthorityException($"Issuer '{order.IssuerId}' is no longer an async issuer; its order {order.OrderId} cannot be polled.");
             var status = await connector.GetOrderStatusAsync(order.OrderId, OrderKeys.SubjectPublicKeyInfo(order, cipher), cancellationToken);
+            metrics.Poll(status.State.ToString().ToLowerInvariant());
             switch (status.State)
             {
                 case OrderState.Issued:
@@ -90,12 +93,21 @@ public sealed class AsyncOrderPoller(
         }
         catch (IssuerUnavailableException ex)
         {
+            metrics.Poll("transient");
             logger.LogWarning("Polling order {OrderId} of job {JobId} failed for now: {Message}", order.OrderId, order.JobId, ex.Message);
             return Later(order, ex.Message, ex.RetryAfter, connector);
         }
-        catch (Exception ex) when (ex is CertificateAuthorityException or CryptographicException)
+        catch (IssuanceRejectedException ex)
         {
-            // The issuer is misconfigured (refused key, disabled, undecryptable): an operator can fix it, so keep the order.
+            metrics.Poll("rejected");
+            await outcomes.RejectAsync(bus, order.JobId, order.CertificateId, order.Attempts, ex.Reason.ToString(), ex.Message, parked: true, cancellationToken);
+            return null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // A misconfigured issuer (refused key, disabled, undecryptable) or a failed write: keep the order and look again
+            // later, so one bad order never costs the rest of the batch their reschedule.
+            metrics.Poll("error");
             logger.LogError(ex, "Order {OrderId} of job {JobId} cannot be polled: {Message}", order.OrderId, order.JobId, ex.Message);
             return Later(order, ex.Message, retryAfter: null, connector);
         }
@@ -111,6 +123,7 @@ public sealed class AsyncOrderPoller(
         {
             // Past the deadline: the order stays parked and a new window opens a later tick away, without spending an attempt.
             var later = Max(now + PollBackoff.Next(int.MaxValue), earliest);
+            metrics.Overdue();
             logger.LogWarning("Order {OrderId} of job {JobId} is still pending after its {MaxWait} poll deadline; polling again from {Next:O}.",
                 order.OrderId, order.JobId, maxWait, later);
             return new PollReschedule(order.JobId, order.ClaimedUntil, 0, later, later + maxWait,
