@@ -64,16 +64,16 @@ public sealed class AsyncOrderPoller(
 
     private async Task<PollReschedule?> PollAsync(ParkedOrder order, Func<string, Task<IIssuerConnector>> connectorFor, CancellationToken cancellationToken)
     {
-        if (order.OrderId is null)
-        {
-            metrics.Poll("unfinished_submission");
-            await FailUnfinishedSubmissionAsync(order, cancellationToken);
-            return null;
-        }
-
         IAsyncIssuerConnector? connector = null;
         try
         {
+            if (order.OrderId is null)
+            {
+                metrics.Poll("unfinished_submission");
+                await FailUnfinishedSubmissionAsync(order, cancellationToken);
+                return null;
+            }
+
             connector = await connectorFor(order.IssuerId) as IAsyncIssuerConnector
                 ?? throw new CertificateAuthorityException($"Issuer '{order.IssuerId}' is no longer an async issuer; its order {order.OrderId} cannot be polled.");
             var status = await connector.GetOrderStatusAsync(order.OrderId, OrderKeys.SubjectPublicKeyInfo(order, cipher), cancellationToken);
