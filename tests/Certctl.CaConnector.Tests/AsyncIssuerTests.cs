@@ -232,7 +232,7 @@ public sealed class AsyncIssuerTests(
 
         var row = await H.Orders.JobAsync(job.JobId);
         Assert.Equal(("AwaitingIssuer", 1), (row.Status, row.Attempts));
-        Assert.Contains("API key", row.LastError);
+        Assert.Contains("refused the API credentials", row.LastError);
     }
 
     private Task<string> PemChainAsync(string versionId) =>
