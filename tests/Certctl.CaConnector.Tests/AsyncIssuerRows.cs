@@ -8,22 +8,25 @@ namespace Certctl.CaConnector.Tests;
 public sealed class AsyncIssuerRows(string connectionString)
 {
     /// <summary>An enabled DigiCert issuer whose configuration (API key included) is encrypted as the gateway stores it.</summary>
-    public async Task<string> InsertDigiCertIssuerAsync(string baseUrl, string apiKey, int? pollMaxWaitSeconds = null)
-    {
-        var id = $"iss-dc-{Guid.NewGuid():N}"[..20];
-        var configuration = new Dictionary<string, object?>
+    public Task<string> InsertDigiCertIssuerAsync(string baseUrl, string apiKey, int? pollMaxWaitSeconds = null) =>
+        InsertIssuerAsync("DigiCert", new Dictionary<string, object?>
         {
             ["api_key"] = apiKey,
             ["org_id"] = "4242",
             ["base_url"] = baseUrl,
             ["poll_max_wait_seconds"] = pollMaxWaitSeconds,
-        };
+        });
+
+    /// <summary>An enabled issuer of <paramref name="type"/>: the configuration encrypted, its secrets redacted in the plain copy.</summary>
+    public async Task<string> InsertIssuerAsync(string type, Dictionary<string, object?> configuration)
+    {
+        var id = $"iss-{type.ToLowerInvariant()}-{Guid.NewGuid():N}"[..24];
         var cipher = new ConfigurationCipher(Convert.FromBase64String(ConnectorHost.EncryptionKey));
         var sealedConfiguration = cipher.Encrypt(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(configuration)), id);
+        var redacted = configuration.ToDictionary(entry => entry.Key, entry => entry.Key is "api_key" or "login" or "password" ? "********" : entry.Value);
         await Sql.ExecuteAsync(connectionString,
-            "INSERT INTO issuers (id, name, type, config, encrypted_config, enabled) VALUES ($1, $1, 'DigiCert', $2::jsonb, $3, TRUE)",
-            id, JsonSerializer.Serialize(configuration.ToDictionary(entry => entry.Key, entry => entry.Key == "api_key" ? "********" : entry.Value)),
-            sealedConfiguration);
+            "INSERT INTO issuers (id, name, type, config, encrypted_config, enabled) VALUES ($1, $1, $2, $3::jsonb, $4, TRUE)",
+            id, type, JsonSerializer.Serialize(redacted), sealedConfiguration);
         return id;
     }
 

@@ -20,6 +20,9 @@ public sealed record OrderScript
 
     public int PendingPolls { get; init; }
 
+    /// <summary>Collects of an issued certificate answered "not yet available" first (Sectigo).</summary>
+    public int NotCollectable { get; init; }
+
     /// <summary>True: the order ends rejected; false: issued.</summary>
     public bool Rejects { get; init; }
 }

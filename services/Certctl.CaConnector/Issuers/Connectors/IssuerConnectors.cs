@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Certctl.CaConnector.Issuers.DigiCert;
+using Certctl.CaConnector.Issuers.Sectigo;
 using Certctl.CaConnector.Polling;
 using Certctl.Issuance;
 using Microsoft.Extensions.Options;
@@ -15,6 +16,7 @@ public sealed class IssuerConnectors(
     IssuerRows rows,
     IHttpClientFactory httpClients,
     IOptions<DigiCertOptions> digiCert,
+    IOptions<SectigoOptions> sectigo,
     IOptions<AsyncPollOptions> polling,
     TimeProvider time)
 {
@@ -46,6 +48,14 @@ public sealed class IssuerConnectors(
             var configuration = DigiCertConfiguration.Parse(issuerId, row.ConfigurationJson, defaults);
             var maxWait = polling.Value.MaxWaitFor(configuration.PollMaxWaitSeconds, defaults.PollMaxWaitSeconds);
             return new DigiCertConnector(configuration, httpClients.CreateClient(DigiCertConnector.HttpClientName), maxWait, time);
+        }
+
+        if (string.Equals(row.Type, "Sectigo", StringComparison.OrdinalIgnoreCase))
+        {
+            var defaults = sectigo.Value;
+            var configuration = SectigoConfiguration.Parse(issuerId, row.ConfigurationJson, defaults);
+            var maxWait = polling.Value.MaxWaitFor(configuration.PollMaxWaitSeconds, defaults.PollMaxWaitSeconds);
+            return new SectigoConnector(configuration, httpClients.CreateClient(SectigoConnector.HttpClientName), maxWait, time);
         }
 
         throw new CertificateAuthorityException($"Issuer '{issuerId}' is of type {row.Type}, which this connector does not issue from yet.");

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Certctl.CaConnector.Issuance;
 using Certctl.CaConnector.Issuers.Vendors;
 using Certctl.Issuance;
 
@@ -33,16 +32,12 @@ public sealed class DigiCertConnector : IAsyncIssuerConnector
 
     public async Task<IssuerResponse> IssueAsync(IssuerRequest request, CancellationToken cancellationToken)
     {
-        using var serverKey = request.CsrPem is null
-            ? ServerKeyCsr.Create(request.Leaf, ProfileColumns.ServerKeyFor(request.Profile), request.Profile)
-            : null;
-        var csrPem = serverKey?.CsrPem ?? request.CsrPem!;
-        var subjectPublicKeyInfo = serverKey?.SubjectPublicKeyInfo ?? ExternalCsr.Check(csrPem, request.Profile);
+        using var csr = OrderCsr.For(request);
         var names = CertificateNames.Normalize(request.Leaf.CommonName, request.Leaf.SubjectAlternativeNames);
         var commonName = names.CommonName ?? names.DnsNames.FirstOrDefault()
             ?? throw new InvalidNameException("A DigiCert order needs a common name or a DNS name.");
         var body = new DigiCertOrderRequest(
-            new DigiCertOrderCertificate(commonName, names.DnsNames, csrPem, "sha256"),
+            new DigiCertOrderCertificate(commonName, names.DnsNames, csr.Pem, "sha256"),
             new DigiCertOrganization(_configuration.OrgId!.Value),
             ValidityYears: 1);
 
@@ -50,14 +45,13 @@ public sealed class DigiCertConnector : IAsyncIssuerConnector
         await _http.EnsureSuccessAsync(response, "order submission", cancellationToken);
         var order = await _http.ReadJsonAsync<DigiCertOrderResponse>(response, cancellationToken)
             ?? throw new CertificateAuthorityException("DigiCert answered the order submission with a body that is not an order.");
-        var privateKey = serverKey?.PrivateKeyPkcs8.ToArray();
         if (IsIssued(order.Status) && order.CertificateId is > 0)
         {
-            var certificate = await DownloadAsync(order.CertificateId.Value, subjectPublicKeyInfo, cancellationToken);
-            return IssuerResponse.Issued(certificate, privateKey);
+            var certificate = await DownloadAsync(order.CertificateId.Value, csr.SubjectPublicKeyInfo, cancellationToken);
+            return IssuerResponse.Issued(certificate, csr.PrivateKeyCopy());
         }
 
-        return IssuerResponse.Pending(order.Id.ToString(CultureInfo.InvariantCulture), privateKey);
+        return IssuerResponse.Pending(order.Id.ToString(CultureInfo.InvariantCulture), csr.PrivateKeyCopy());
     }
 
     public async Task<OrderStatus> GetOrderStatusAsync(string orderId, ReadOnlyMemory<byte> subjectPublicKeyInfo, CancellationToken cancellationToken)
