@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Certctl.CaConnector.Polling;
-using Certctl.CaConnector.Tests.FakeCertCentral;
+using Certctl.CaConnector.Tests.FakeVendors;
 using Certctl.Contracts;
 using Certctl.Domain;
 using MassTransit;

@@ -1,4 +1,5 @@
 using Certctl.CaConnector.Issuers.DigiCert;
+using Certctl.CaConnector.Issuers.Sectigo;
 using Certctl.CaConnector.Polling;
 using Certctl.Issuance;
 
@@ -38,4 +39,16 @@ public sealed class AsyncIssuerSettingsTests
     [InlineData("""not json""")]
     public void An_incomplete_or_unsafe_DigiCert_configuration_is_an_operator_error(string json) =>
         Assert.Throws<CertificateAuthorityException>(() => DigiCertConfiguration.Parse("iss-dc", json, new DigiCertOptions()));
+
+    [Fact]
+    public void A_Sectigo_configuration_takes_the_original_s_defaults_and_fills_gaps_from_the_environment()
+    {
+        var defaults = new SectigoOptions { Login = "env-login", Password = "env-password", OrgId = 9 };
+
+        var configuration = SectigoConfiguration.Parse("iss-sg", """{"customer_uri":"acme","org_id":12}""", defaults);
+
+        Assert.Equal(("acme", "env-login", "env-password", 12), (configuration.CustomerUri, configuration.Login, configuration.Password, configuration.OrgId));
+        Assert.Equal((365, "https://cert-manager.com/api"), (configuration.Term, configuration.BaseUrl));
+        Assert.Throws<CertificateAuthorityException>(() => SectigoConfiguration.Parse("iss-sg", """{"customer_uri":"acme"}""", new SectigoOptions()));
+    }
 }

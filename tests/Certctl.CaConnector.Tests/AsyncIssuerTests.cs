@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Certctl.CaConnector.Tests.FakeCertCentral;
+using Certctl.CaConnector.Tests.FakeVendors;
 using Certctl.Contracts;
 using Certctl.Secrets;
 using Microsoft.Extensions.DependencyInjection;

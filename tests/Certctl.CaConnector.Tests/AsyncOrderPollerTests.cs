@@ -1,5 +1,5 @@
 using Certctl.CaConnector.Polling;
-using Certctl.CaConnector.Tests.FakeCertCentral;
+using Certctl.CaConnector.Tests.FakeVendors;
 using Certctl.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 

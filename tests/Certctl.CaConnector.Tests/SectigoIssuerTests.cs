@@ -1,5 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
-using Certctl.CaConnector.Tests.FakeCertCentral;
+using Certctl.CaConnector.Tests.FakeVendors;
 using Certctl.Contracts;
 
 namespace Certctl.CaConnector.Tests;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Certctl.CaConnector.Tests.FakeCertCentral;
+namespace Certctl.CaConnector.Tests.FakeVendors;
 
 /// <summary>The fake vendor's CA: a throwaway ECDSA P-256 root that really signs the CSRs it is sent.</summary>
 public sealed class ThrowawayCa : IDisposable

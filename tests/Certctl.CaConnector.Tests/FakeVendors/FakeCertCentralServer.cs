@@ -1,72 +1,47 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
-namespace Certctl.CaConnector.Tests.FakeCertCentral;
+namespace Certctl.CaConnector.Tests.FakeVendors;
 
 /// <summary>
 /// A local stand-in for DigiCert CertCentral's v2 API on 127.0.0.1 (Kestrel): order submission, order status and PEM
 /// download, behind the <c>X-DC-DEVKEY</c> header. Each order follows the <see cref="OrderScript"/> planned for its common
 /// name; the certificates are signed for real by a <see cref="ThrowawayCa"/>. It imitates the API's shape, not DigiCert.
 /// </summary>
-public sealed class FakeCertCentralServer : IAsyncDisposable
+public sealed class FakeCertCentralServer : FakeVendorServer
 {
     public const string ApiKey = "fake-devkey-0123456789";
 
-    private readonly ConcurrentDictionary<string, OrderScript> _plans = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, int> _submissions = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<long, FakeOrder> _orders = new();
-    private readonly WebApplication _app;
     private long _nextOrderId = 1000;
 
-    private FakeCertCentralServer(WebApplication app, int port)
+    private FakeCertCentralServer()
     {
-        _app = app;
-        BaseUrl = $"http://127.0.0.1:{port}/services/v2";
     }
 
-    public ThrowawayCa Ca { get; } = new();
-
     /// <summary>The issuer's <c>base_url</c>.</summary>
-    public string BaseUrl { get; }
+    public string BaseUrl => Origin + "/services/v2";
 
     public static async Task<FakeCertCentralServer> StartAsync()
     {
-        var port = FreePort.Next();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        var app = builder.Build();
-        var server = new FakeCertCentralServer(app, port);
-        var api = app.MapGroup("/services/v2").AddEndpointFilter(async (context, next) =>
-            context.HttpContext.Request.Headers["X-DC-DEVKEY"] == ApiKey
-                ? await next(context)
-                : Errors(StatusCodes.Status401Unauthorized, "invalid_api_key", "The API key is not valid."));
-        api.MapPost("/order/certificate/{product}", server.SubmitAsync);
-        api.MapGet("/order/certificate/{id:long}", server.Status);
-        api.MapGet("/certificate/{id:long}/download/format/pem_all", server.Download);
-        await app.StartAsync();
+        var server = new FakeCertCentralServer();
+        await server.StartAsync(app =>
+        {
+            var api = app.MapGroup("/services/v2").AddEndpointFilter(async (context, next) =>
+                context.HttpContext.Request.Headers["X-DC-DEVKEY"] == ApiKey
+                    ? await next(context)
+                    : Errors(StatusCodes.Status401Unauthorized, "invalid_api_key", "The API key is not valid."));
+            api.MapPost("/order/certificate/{product}", server.SubmitAsync);
+            api.MapGet("/order/certificate/{id:long}", server.Status);
+            api.MapGet("/certificate/{id:long}/download/format/pem_all", server.Download);
+        });
         return server;
     }
 
-    /// <summary>How the next orders for <paramref name="commonName"/> are answered.</summary>
-    public void Plan(string commonName, OrderScript script) => _plans[commonName] = script;
-
     /// <summary>Submissions received for <paramref name="commonName"/>, refused ones included.</summary>
     public int SubmissionsFor(string commonName) => _submissions.GetValueOrDefault(commonName);
-
-    public IReadOnlyList<FakeOrder> OrdersFor(string commonName) =>
-        [.. _orders.Values.Where(order => string.Equals(order.CommonName, commonName, StringComparison.OrdinalIgnoreCase)).OrderBy(order => order.Id)];
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        Ca.Dispose();
-    }
 
     private async Task<IResult> SubmitAsync(string product, HttpRequest request)
     {
@@ -74,7 +49,7 @@ public sealed class FakeCertCentralServer : IAsyncDisposable
         var certificate = body.RootElement.GetProperty("certificate");
         var commonName = certificate.GetProperty("common_name").GetString()!;
         var submission = _submissions.AddOrUpdate(commonName, 1, (_, count) => count + 1);
-        var script = _plans.GetValueOrDefault(commonName) ?? new OrderScript();
+        var script = PlanFor(commonName);
         if (submission <= script.FailingSubmissions)
         {
             return Errors(StatusCodes.Status503ServiceUnavailable, "service_unavailable", "Try again later.");
@@ -92,7 +67,7 @@ public sealed class FakeCertCentralServer : IAsyncDisposable
             certificate.GetProperty("csr").GetString()!,
             body.RootElement.GetProperty("organization").GetProperty("id").GetInt64(),
             script);
-        _orders[order.Id] = order;
+        Orders[order.Id] = order;
         return script.IssueAtSubmission
             ? Results.Json(new { id = order.Id, status = "issued", certificate_id = Issue(order) }, statusCode: StatusCodes.Status201Created)
             : Results.Json(new { id = order.Id, status = "pending" }, statusCode: StatusCodes.Status201Created);
@@ -100,7 +75,7 @@ public sealed class FakeCertCentralServer : IAsyncDisposable
 
     private IResult Status(long id, HttpResponse response)
     {
-        if (!_orders.TryGetValue(id, out var order))
+        if (!Orders.TryGetValue(id, out var order))
         {
             return Errors(StatusCodes.Status404NotFound, "not_found", "No such order.");
         }
@@ -130,7 +105,7 @@ public sealed class FakeCertCentralServer : IAsyncDisposable
 
     private IResult Download(long id)
     {
-        var order = _orders.Values.FirstOrDefault(candidate => candidate.CertificateId == id && candidate.CertificatePem is not null);
+        var order = Orders.Values.FirstOrDefault(candidate => candidate.CertificateId == id && candidate.CertificatePem is not null);
         return order is null
             ? Errors(StatusCodes.Status404NotFound, "not_found", "No such certificate.")
             : Results.Text(order.CertificatePem + Ca.RootPem, "application/x-pem-file");
@@ -138,11 +113,7 @@ public sealed class FakeCertCentralServer : IAsyncDisposable
 
     private long Issue(FakeOrder order)
     {
-        lock (order)
-        {
-            order.CertificatePem ??= Ca.Sign(order.CsrPem, order.CommonName, order.DnsNames);
-        }
-
+        CertificateOf(order);
         return order.CertificateId;
     }
 

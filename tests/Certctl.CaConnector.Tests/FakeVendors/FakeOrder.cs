@@ -1,4 +1,4 @@
-namespace Certctl.CaConnector.Tests.FakeCertCentral;
+namespace Certctl.CaConnector.Tests.FakeVendors;
 
 /// <summary>One order the fake took: what was asked, how often it was polled, and the certificate once issued.</summary>
 public sealed class FakeOrder(long id, string commonName, IReadOnlyList<string> dnsNames, string csrPem, long organizationId, OrderScript script)

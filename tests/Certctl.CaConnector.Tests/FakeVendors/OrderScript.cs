@@ -1,4 +1,4 @@
-namespace Certctl.CaConnector.Tests.FakeCertCentral;
+namespace Certctl.CaConnector.Tests.FakeVendors;
 
 /// <summary>
 /// How the fake CertCentral answers one order, in this order: <see cref="FailingSubmissions"/> submissions answered 503, then
