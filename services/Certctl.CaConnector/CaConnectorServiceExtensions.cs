@@ -1,5 +1,8 @@
 using Certctl.CaConnector.Issuance;
 using Certctl.CaConnector.Issuers;
+using Certctl.CaConnector.Issuers.DigiCert;
+using Certctl.CaConnector.Issuers.Sectigo;
+using Certctl.CaConnector.Polling;
 using Certctl.Domain;
 using Certctl.Issuance;
 using Certctl.Secrets;
@@ -26,6 +29,30 @@ public static class CaConnectorServiceExtensions
         services.TryAddSingleton<IssuerRegistry>();
         services.TryAddSingleton<IssuanceJobStore>();
         services.AddHostedService<IssuerRegistryWarmUp>();
+        services.AddAsyncIssuers(configuration);
+        return services;
+    }
+
+    /// <summary>The connector seam, the commercial CA connectors and the poller of their orders.</summary>
+    private static IServiceCollection AddAsyncIssuers(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AsyncPollOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DigiCertOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SectigoOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
+        // The poller owns retries and backoff (honouring Retry-After); a resilience handler retrying inside a call would
+        // also repeat order submissions, each of which may cost money.
+        // RemoveAllResilienceHandlers is marked for evaluation (EXTEXP0001); it is the documented way to opt one client out.
+#pragma warning disable EXTEXP0001
+        services.AddHttpClient(DigiCertConnector.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30)).RemoveAllResilienceHandlers();
+        services.AddHttpClient(SectigoConnector.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30)).RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        services.TryAddSingleton<IssuerConnectors>();
+        services.TryAddSingleton<IssuanceOutcomes>();
+        services.TryAddSingleton<AsyncOrderStore>();
+        services.TryAddSingleton<AsyncOrderSubmission>();
+        services.TryAddSingleton<AsyncOrderMetrics>();
+        services.TryAddSingleton<AsyncOrderPoller>();
+        services.AddHostedService<AsyncOrderPollLoop>();
         return services;
     }
 

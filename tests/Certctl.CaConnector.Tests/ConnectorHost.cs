@@ -21,7 +21,9 @@ public sealed class ConnectorHost : IAsyncDisposable
 
     public PublishedEvents Events => Services.GetRequiredService<PublishedEvents>();
 
-    public static async Task<ConnectorHost> StartAsync(string databaseConnectionString, Uri amqpUri, ITestOutputHelper output)
+    /// <param name="configureServices">Runs after the connector's registrations, to replace or remove some (a fake clock, the poll loop).</param>
+    public static async Task<ConnectorHost> StartAsync(
+        string databaseConnectionString, Uri amqpUri, ITestOutputHelper output, Action<IServiceCollection>? configureServices = null)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -40,6 +42,7 @@ public sealed class ConnectorHost : IAsyncDisposable
         });
         builder.Services.AddCaConnector(builder.Configuration);
         builder.Services.AddSingleton<PublishedEvents>();
+        configureServices?.Invoke(builder.Services);
 
         var host = builder.Build();
         await host.StartAsync();

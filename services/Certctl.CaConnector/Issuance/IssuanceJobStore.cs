@@ -71,14 +71,17 @@ public sealed class IssuanceJobStore(NpgsqlDataSource db, TimeProvider time)
     /// <summary>
     /// Stores the version, completes the job and makes the certificate Active, all or nothing in one statement. The job
     /// row's lock orders concurrent deliveries: the second finds the job Completed and stores nothing. Null when nothing
-    /// was stored (another delivery won, or the job stopped being Running).
+    /// was stored (another delivery won, or the job stopped being Running, or AwaitingIssuer when <paramref name="parked"/>).
     /// </summary>
-    public async Task<StoredVersion?> CompleteAsync(IssuanceJob job, string versionId, IssuedCertificate issued, string? csrPem, byte[]? encryptedPrivateKey, CancellationToken cancellationToken)
+    public async Task<StoredVersion?> CompleteAsync(
+        IssuanceJob job, string versionId, IssuedCertificate issued, string? csrPem, byte[]? encryptedPrivateKey, CancellationToken cancellationToken,
+        bool parked = false)
     {
         await using var command = db.CreateCommand($$"""
             WITH job AS (
-                UPDATE jobs SET status = 'Completed', completed_at = @now, lease_expires_at = NULL, last_error = NULL, updated_at = @now
-                WHERE id = @job_id AND status = 'Running'
+                UPDATE jobs SET status = 'Completed', completed_at = @now, lease_expires_at = NULL, last_error = NULL, issuer_key_encrypted = NULL,
+                                updated_at = @now
+                WHERE id = @job_id AND status = '{{(parked ? "AwaitingIssuer" : "Running")}}'
                   AND NOT EXISTS (SELECT 1 FROM certificate_versions WHERE job_id = @job_id)
                 RETURNING id),
             version AS (
@@ -129,21 +132,23 @@ public sealed class IssuanceJobStore(NpgsqlDataSource db, TimeProvider time)
     /// A client error: the job fails for good. The attempt budget is closed at the attempts spent (<c>max_attempts = attempts</c>),
     /// so the scheduler's retry loop never re-queues it and the attempt count stays true. Null when the job was not Running.
     /// </summary>
-    public Task<FailedJob?> FailPermanentlyAsync(string jobId, int attempt, string error, CancellationToken cancellationToken) =>
-        FailAsync(jobId, attempt, error, closeBudget: true, cancellationToken);
+    /// <remarks>With <paramref name="parked"/> it fails a job in AwaitingIssuer (an async CA refused its order) instead of a Running one.</remarks>
+    public Task<FailedJob?> FailPermanentlyAsync(string jobId, int attempt, string error, CancellationToken cancellationToken, bool parked = false) =>
+        FailAsync(jobId, attempt, error, closeBudget: true, parked, cancellationToken);
 
     /// <summary>Retries and redeliveries are spent: the job fails with its attempt counted and the retry loop decides what next.</summary>
-    public Task<FailedJob?> FailRetryableAsync(string jobId, int attempt, string error, CancellationToken cancellationToken) =>
-        FailAsync(jobId, attempt, error, closeBudget: false, cancellationToken);
+    /// <remarks>With <paramref name="parked"/> it fails a job in AwaitingIssuer (its order submission never finished) instead of a Running one.</remarks>
+    public Task<FailedJob?> FailRetryableAsync(string jobId, int attempt, string error, CancellationToken cancellationToken, bool parked = false) =>
+        FailAsync(jobId, attempt, error, closeBudget: false, parked, cancellationToken);
 
-    private async Task<FailedJob?> FailAsync(string jobId, int attempt, string error, bool closeBudget, CancellationToken cancellationToken)
+    private async Task<FailedJob?> FailAsync(string jobId, int attempt, string error, bool closeBudget, bool parked, CancellationToken cancellationToken)
     {
         // A fault from an older dispatch (attempt below the recorded one) must not fail the newer one in flight.
         await using var command = db.CreateCommand($"""
             UPDATE jobs SET status = 'Failed', last_error = @error, attempts = GREATEST(attempts, @attempt),
                             {(closeBudget ? "max_attempts = GREATEST(attempts, @attempt)," : "")}
-                            lease_expires_at = NULL, updated_at = @now
-            WHERE id = @job_id AND status = 'Running' AND attempts <= @attempt
+                            lease_expires_at = NULL, issuer_key_encrypted = NULL, updated_at = @now
+            WHERE id = @job_id AND status = '{(parked ? "AwaitingIssuer" : "Running")}' AND attempts <= @attempt
             RETURNING certificate_id, attempts, max_attempts
             """);
         AddJob(command, jobId, attempt);

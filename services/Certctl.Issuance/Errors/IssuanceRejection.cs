@@ -7,4 +7,5 @@ public enum IssuanceRejection
     DisallowedKey,
     InvalidValidity,
     InvalidName,
+    IssuerRejected,
 }

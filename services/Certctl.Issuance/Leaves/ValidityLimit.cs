@@ -17,4 +17,7 @@ public enum ValidityLimit
 
     /// <summary>The issuing CA expires sooner; a leaf never outlives its issuer.</summary>
     IssuerExpiry,
+
+    /// <summary>An external CA (a commercial CA's API) chose the lifetime.</summary>
+    ExternalIssuer,
 }
