@@ -1,5 +1,6 @@
 using Certctl.CaConnector.Issuance;
 using Certctl.CaConnector.Issuers;
+using Certctl.CaConnector.Revocation;
 using Certctl.Domain;
 using Certctl.Issuance;
 using Certctl.Secrets;
@@ -26,6 +27,7 @@ public static class CaConnectorServiceExtensions
         services.TryAddSingleton<IssuerRegistry>();
         services.TryAddSingleton<IssuanceJobStore>();
         services.AddHostedService<IssuerRegistryWarmUp>();
+        services.AddRevocation(configuration);
         return services;
     }
 
@@ -34,6 +36,7 @@ public static class CaConnectorServiceExtensions
     {
         bus.AddConsumer<IssueCertificateConsumer, IssueCertificateConsumerDefinition>();
         bus.AddConsumer<IssueCertificateFaultConsumer>();
+        bus.AddRevocationConsumers();
         return bus;
     }
 }
