@@ -4,6 +4,7 @@ using Certctl.Scheduler.Leases;
 using Certctl.Scheduler.Options;
 using Certctl.Scheduler.Renewal;
 using Certctl.Scheduler.Retry;
+using Certctl.Scheduler.Revocation;
 using Certctl.Scheduler.Timeouts;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -30,6 +31,8 @@ public static class SchedulerLoopRegistration
         services.AddLoop<JobTimeoutReaper>(o => new(JobTimeoutReaper.LoopName, o.JobTimeout, TimeSpan.FromMinutes(2), true, OncePerCluster: false));
         services.AddLoop<LeaseSweeper>(o => new(LeaseSweeper.LoopName, o.LeaseSweep, TimeSpan.FromMinutes(1), true, OncePerCluster: false));
         services.AddLoop<AgentHealthCheck>(o => new(AgentHealthCheck.LoopName, o.AgentHealthCheck, TimeSpan.FromMinutes(1), true, OncePerCluster: false));
+        services.AddLoop<CrlPregeneration>(o => new(CrlPregeneration.LoopName, o.CrlGeneration, TimeSpan.FromMinutes(5), false, OncePerCluster: true));
+        services.AddLoop<RevocationNotifySweep>(o => new(RevocationNotifySweep.LoopName, o.RevocationSweep, TimeSpan.FromMinutes(1), true, OncePerCluster: true));
         return services;
     }
 

@@ -42,6 +42,12 @@ public sealed class SchedulerOptions
     [ConfigurationKeyName("CERTCTL_AGENT_HEARTBEAT_INTERVAL")]
     public string AgentHeartbeatInterval { get; set; } = "60s";
 
+    [ConfigurationKeyName("CERTCTL_CRL_GENERATION_INTERVAL")]
+    public string CrlGenerationInterval { get; set; } = "1h";
+
+    [ConfigurationKeyName("CERTCTL_REVOCATION_SWEEP_INTERVAL")]
+    public string RevocationSweepInterval { get; set; } = "1m";
+
     /// <summary>Most issuance/renewal jobs <c>Running</c> at once across every replica (the original's default 25).</summary>
     [ConfigurationKeyName("CERTCTL_RENEWAL_CONCURRENCY")]
     [Range(1, 100_000)]
@@ -71,6 +77,10 @@ public sealed class SchedulerOptions
 
     public TimeSpan AgentHeartbeat => Read(AgentHeartbeatInterval);
 
+    public TimeSpan CrlGeneration => Read(CrlGenerationInterval);
+
+    public TimeSpan RevocationSweep => Read(RevocationSweepInterval);
+
     /// <summary>Every duration with its variable and the least value it may have (the original's floors, 1 s elsewhere).</summary>
     public IEnumerable<(string Variable, string Value, TimeSpan Floor)> Durations()
     {
@@ -86,6 +96,8 @@ public sealed class SchedulerOptions
         yield return ("CERTCTL_JOB_RETRY_BACKOFF_MAX", RetryBackoffMax, TimeSpan.FromSeconds(1));
         yield return ("CERTCTL_SCHEDULER_AGENT_HEALTH_CHECK_INTERVAL", AgentHealthCheckInterval, TimeSpan.FromSeconds(1));
         yield return ("CERTCTL_AGENT_HEARTBEAT_INTERVAL", AgentHeartbeatInterval, TimeSpan.FromSeconds(1));
+        yield return ("CERTCTL_CRL_GENERATION_INTERVAL", CrlGenerationInterval, TimeSpan.FromMinutes(1));
+        yield return ("CERTCTL_REVOCATION_SWEEP_INTERVAL", RevocationSweepInterval, TimeSpan.FromSeconds(1));
     }
 
     private static TimeSpan Read(string value) =>
