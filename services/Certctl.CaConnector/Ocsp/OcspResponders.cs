@@ -74,6 +74,7 @@ public sealed class OcspResponders(OcspResponderStore store, CaKeyProtection pro
     {
         var issuedByCa = responder.Certificate.Extensions.OfType<X509AuthorityKeyIdentifierExtension>().FirstOrDefault()?.KeyIdentifier is { } keyId
             && keyId.Span.SequenceEqual(ca.KeyIdentifier.Span);
-        return issuedByCa && time.GetUtcNow() < responder.NotAfter - options.Value.OcspResponderRotationGrace;
+        // A responder already cut off at the CA's own expiry cannot be bettered; replacing it would only repeat on every request.
+        return issuedByCa && (time.GetUtcNow() < responder.NotAfter - options.Value.OcspResponderRotationGrace || responder.NotAfter >= ca.NotAfter);
     }
 }

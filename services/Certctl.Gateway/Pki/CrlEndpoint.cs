@@ -69,7 +69,12 @@ public static partial class CrlEndpoint
         await using var body = db.CreateCommand("SELECT crl_der, etag FROM crl_cache WHERE issuer_id = @issuer_id");
         body.Parameters.Add(new NpgsqlParameter<string>("issuer_id", issuer_id));
         await using var crl = await body.ExecuteReaderAsync(cancellationToken);
-        await crl.ReadAsync(cancellationToken); // crl_cache rows are replaced, never deleted while the issuer exists
+        if (!await crl.ReadAsync(cancellationToken))
+        {
+            // The issuer was deleted between the two reads (its crl_cache row goes with it).
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown issuer", detail: $"There is no issuer '{issuer_id}'.");
+        }
+
         http.Response.Headers.ETag = crl.GetString(1);
         http.Response.Headers.CacheControl = cacheControl;
         return TypedResults.Bytes(crl.GetFieldValue<byte[]>(0), ContentType);

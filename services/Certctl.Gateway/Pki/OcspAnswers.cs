@@ -6,8 +6,8 @@ namespace Certctl.Gateway.Pki;
 
 /// <summary>
 /// Gets a signed OCSP answer: from <see cref="OcspAnswerCache"/> when one is cached and none of its good serials has been revoked since
-/// (one indexed read), otherwise from the CA connector over a MassTransit request/response. A connector that does not answer in time
-/// gives <c>tryLater</c>, one that fails gives <c>internalError</c>: OCSP statuses, never an HTTP 500.
+/// (one indexed read), otherwise from the CA connector over a MassTransit request/response. A connector that does not answer in time (or a
+/// broker that is away) gives <c>tryLater</c>, one that fails gives <c>internalError</c>: OCSP statuses, never an HTTP 500.
 /// </summary>
 public sealed partial class OcspAnswers(
     IRequestClient<SignOcspResponse> connector, OcspAnswerCache cache, NpgsqlDataSource db, TimeProvider time, ILogger<OcspAnswers> logger)
@@ -40,15 +40,16 @@ public sealed partial class OcspAnswers(
 
             return signed;
         }
-        catch (RequestTimeoutException exception)
-        {
-            LogUnanswered(logger, exception, issuerId);
-            return OcspStatusResponses.TryLater;
-        }
         catch (RequestFaultException exception)
         {
             LogUnanswered(logger, exception, issuerId);
             return OcspStatusResponses.InternalError;
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
+        {
+            // No answer in time, or no broker to ask: the client should try again, not see an HTTP error.
+            LogUnanswered(logger, exception, issuerId);
+            return OcspStatusResponses.TryLater;
         }
     }
 
