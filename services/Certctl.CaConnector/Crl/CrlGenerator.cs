@@ -22,6 +22,8 @@ public sealed class CrlGenerator(
 
     private const string Current = "SELECT crl_number, revoked_count, generated_at FROM crl_cache WHERE issuer_id = @issuer_id";
 
+    private const string Count = "SELECT count(*) FROM certificate_revocations WHERE issuer_id = @issuer_id";
+
     private const string Revocations = """
         SELECT serial_number, revoked_at, reason FROM certificate_revocations
         WHERE issuer_id = @issuer_id ORDER BY revoked_at, serial_number
@@ -59,6 +61,17 @@ public sealed class CrlGenerator(
             }
         }
 
+        if (current is { } stored && (notOlderThan is null || stored.GeneratedAt >= notOlderThan))
+        {
+            // Revocations are never deleted, so an equal count means the stored CRL lists every one; counting is an index-only scan.
+            await using var count = Command(connection, transaction, Count, issuerId);
+            if ((long)(await count.ExecuteScalarAsync(cancellationToken))! == stored.Count)
+            {
+                await transaction.CommitAsync(cancellationToken);
+                return new CrlOutcome(Generated: false, stored.Number, stored.Count);
+            }
+        }
+
         var revoked = new List<RevokedSerial>();
         await using (var list = Command(connection, transaction, Revocations, issuerId))
         await using (var reader = await list.ExecuteReaderAsync(cancellationToken))
@@ -67,12 +80,6 @@ public sealed class CrlGenerator(
             {
                 revoked.Add(new RevokedSerial(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1), WireNames<RevocationReason>.Parse(reader.GetString(2))));
             }
-        }
-
-        if (current is { } stored && stored.Count == revoked.Count && (notOlderThan is null || stored.GeneratedAt >= notOlderThan))
-        {
-            await transaction.CommitAsync(cancellationToken);
-            return new CrlOutcome(Generated: false, stored.Number, stored.Count);
         }
 
         var number = (current?.Number ?? 0) + 1;
