@@ -16,7 +16,7 @@ public static class OcspEndpoints
     public const int MaxRequestLength = 16 * 1024;
 
     /// <summary>POST form; 415 problem when the body is declared as anything but an OCSP request.</summary>
-    public static async Task<IResult> Post(string issuer_id, HttpRequest request, OcspAnswers answers, CancellationToken cancellationToken)
+    public static async Task<IResult> Post(string issuer_id, HttpRequest request, OcspAnswers answers, TimeProvider time, CancellationToken cancellationToken)
     {
         if (request.ContentType is { Length: > 0 } type && !type.Contains("ocsp-request", StringComparison.OrdinalIgnoreCase))
         {
@@ -25,18 +25,19 @@ public static class OcspEndpoints
         }
 
         var body = await ReadBodyAsync(request, cancellationToken);
-        return await AnswerAsync(issuer_id, body, request.HttpContext, answers, cancellationToken);
+        return await AnswerAsync(issuer_id, body, request.HttpContext, answers, time, cancellationToken);
     }
 
     /// <summary>GET form: the DER request in base64 (URL-encoded, or base64url) as the rest of the path.</summary>
-    public static Task<IResult> Get(string issuer_id, string request, HttpContext http, OcspAnswers answers, CancellationToken cancellationToken) =>
-        AnswerAsync(issuer_id, DecodePathRequest(request), http, answers, cancellationToken);
+    public static Task<IResult> Get(string issuer_id, string request, HttpContext http, OcspAnswers answers, TimeProvider time, CancellationToken cancellationToken) =>
+        AnswerAsync(issuer_id, DecodePathRequest(request), http, answers, time, cancellationToken);
 
-    private static async Task<IResult> AnswerAsync(string issuerId, byte[]? der, HttpContext http, OcspAnswers answers, CancellationToken cancellationToken)
+    private static async Task<IResult> AnswerAsync(
+        string issuerId, byte[]? der, HttpContext http, OcspAnswers answers, TimeProvider time, CancellationToken cancellationToken)
     {
         var answer = der is null ? OcspStatusResponses.MalformedRequest : await answers.AnswerAsync(issuerId, der, cancellationToken);
         var maxAge = answer is { Cacheable: true, NextUpdate: { } nextUpdate }
-            ? (long)Math.Max(0, (nextUpdate - DateTimeOffset.UtcNow).TotalSeconds)
+            ? (long)Math.Max(0, (nextUpdate - time.GetUtcNow()).TotalSeconds)
             : 0;
         http.Response.Headers.CacheControl = maxAge > 0
             ? string.Create(CultureInfo.InvariantCulture, $"public, max-age={maxAge}, no-transform, must-revalidate")
