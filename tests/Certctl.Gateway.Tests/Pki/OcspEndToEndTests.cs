@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Certctl.Contracts;
+using Certctl.Gateway.Bulk;
 using Certctl.Domain;
 using Certctl.Gateway.Certificates;
 using Certctl.Gateway.Pki;
@@ -75,6 +76,36 @@ public sealed class OcspEndToEndTests(
         var crlText = await OpenSslCli.RunCheckedAsync("crl", "-inform", "DER", "-in", crlFile, "-noout", "-text");
         Assert.Contains($"Serial Number: {serial.ToUpperInvariant().PadLeft(serial.Length + (serial.Length % 2), '0')}", crlText, StringComparison.Ordinal);
         Assert.Contains("Key Compromise", crlText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bulk_revoke_reaches_the_connector_for_every_serial_and_the_next_CRL_lists_them_all()
+    {
+        await using var connector = await ConnectorProcess.StartAsync(database.ConnectionString, broker.AmqpUri, output);
+        await using var gateway = await GatewayHost.StartAsync(database.ConnectionString, output, api =>
+            {
+                api.MapCertificateEndpoints();
+                api.MapFleetEndpoints(); // after the certificate endpoints, as in Program.cs
+            },
+            new Dictionary<string, string?> { [$"ConnectionStrings:{MessagingDefaults.ConnectionName}"] = broker.AmqpUri.ToString() });
+        await ConnectorProcess.WaitForBusAsync(gateway.Services);
+        var issued = new[] { await IssueAsync(connector), await IssueAsync(connector) };
+
+        using var client = gateway.Client(GatewayHost.AliceKey);
+        using (var revoke = await client.PostAsJsonAsync("/api/v1/certificates/bulk-revoke",
+            new { reason = "superseded", certificate_ids = issued.Select(certificate => certificate.CertificateId).ToArray() }))
+        {
+            Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        }
+
+        await WaitUntilAsync(async () => await Sql.ScalarAsync<long>(database.ConnectionString,
+            "SELECT count(*) FROM certificate_revocations WHERE issuer_id = 'iss-local' AND issuer_notified AND serial_number = ANY ($1)",
+            (object)issued.Select(certificate => certificate.Serial).ToArray()) == 2);
+        using var files = new ScratchFiles();
+        using var crl = await client.GetAsync("/.well-known/pki/crl/iss-local");
+        var crlText = await OpenSslCli.RunCheckedAsync("crl", "-inform", "DER", "-in", files.Write("crl.der", await crl.Content.ReadAsByteArrayAsync()), "-noout", "-text");
+        Assert.All(issued, certificate => Assert.Contains(
+            $"Serial Number: {certificate.Serial.ToUpperInvariant().PadLeft(certificate.Serial.Length + (certificate.Serial.Length % 2), '0')}", crlText, StringComparison.Ordinal));
     }
 
     /// <summary><c>openssl ocsp</c> against the gateway; the answer must verify against the CA (delegated responder, nonce echoed when sent).</summary>
