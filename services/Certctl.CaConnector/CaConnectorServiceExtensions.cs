@@ -3,6 +3,7 @@ using Certctl.CaConnector.Issuers;
 using Certctl.CaConnector.Issuers.DigiCert;
 using Certctl.CaConnector.Issuers.Sectigo;
 using Certctl.CaConnector.Polling;
+using Certctl.CaConnector.Revocation;
 using Certctl.Domain;
 using Certctl.Issuance;
 using Certctl.Secrets;
@@ -29,6 +30,7 @@ public static class CaConnectorServiceExtensions
         services.TryAddSingleton<IssuerRegistry>();
         services.TryAddSingleton<IssuanceJobStore>();
         services.AddHostedService<IssuerRegistryWarmUp>();
+        services.AddRevocation(configuration);
         services.AddAsyncIssuers(configuration);
         return services;
     }
@@ -61,6 +63,7 @@ public static class CaConnectorServiceExtensions
     {
         bus.AddConsumer<IssueCertificateConsumer, IssueCertificateConsumerDefinition>();
         bus.AddConsumer<IssueCertificateFaultConsumer>();
+        bus.AddRevocationConsumers();
         return bus;
     }
 }

@@ -26,6 +26,7 @@ public static class GatewayCoreExtensions
         builder.Services.AddCursorPaging(builder.Configuration);
         builder.Services.AddListETags(builder.Configuration);
         builder.Services.AddScoped<Jobs.JobsQueuedNotice>(); // needs MassTransit's IPublishEndpoint (AddCertctlMessaging)
+        builder.Services.AddScoped<Pki.RevocationNotice>(); // the same, for RevokeCertificate after a revoke commits
         return builder;
     }
 

@@ -39,6 +39,7 @@ public sealed class ConnectorHost : IAsyncDisposable
         {
             bus.AddCaConnectorConsumers();
             bus.AddConsumer<IssuanceOutcomeRecorder>();
+            bus.AddConsumer<RevocationOutcomeRecorder>();
         });
         builder.Services.AddCaConnector(builder.Configuration);
         builder.Services.AddSingleton<PublishedEvents>();

@@ -13,9 +13,13 @@ public sealed class ContractShapeTests
     [Fact]
     public void The_contracts_are_the_ones_the_architecture_names()
     {
-        // The architecture's six, plus JobsQueued: the gateway's hint that wakes the dispatcher after a renew.
+        // The architecture's six, plus JobsQueued (the gateway's hint that wakes the dispatcher after a renew), GenerateCrl and the
+        // OCSP request/response pair SignOcspResponse / OcspResponseSigned.
         Assert.Equal(
-            ["AgentWentOffline", "CertificateIssued", "CertificateRevoked", "IssuanceFailed", "IssueCertificate", "JobsQueued", "RevokeCertificate"],
+            [
+                "AgentWentOffline", "CertificateIssued", "CertificateRevoked", "GenerateCrl", "IssuanceFailed", "IssueCertificate", "JobsQueued",
+                "OcspResponseSigned", "RevokeCertificate", "SignOcspResponse",
+            ],
             Messages.Select(type => type.Name).Order(StringComparer.Ordinal));
     }
 

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Certctl.Gateway;
 using Certctl.Gateway.Inventory;
 using Certctl.Gateway.OpenApi;
+using Certctl.Gateway.Pki;
 using Certctl.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -83,9 +84,18 @@ internal sealed class GatewayHost : IAsyncDisposable
         builder.AddCertctlDatabase();
         builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         builder.AddGatewayCore();
-        // The gateway only publishes hints (JobsQueued); tests need no broker for them.
-        builder.Services.AddMassTransit(bus => bus.UsingInMemory());
+        if (string.IsNullOrEmpty(builder.Configuration.GetConnectionString(MessagingDefaults.ConnectionName)))
+        {
+            // Without a broker setting the gateway's messages (JobsQueued, RevokeCertificate, GenerateCrl) go nowhere, as most tests need.
+            builder.Services.AddMassTransit(bus => bus.UsingInMemory());
+        }
+        else
+        {
+            builder.AddCertctlMessaging(); // the PKI tests talk to a real CA connector (OCSP request/response)
+        }
+
         builder.AddInventory();
+        builder.AddPki();
         builder.AddGatewayOpenApi();
 
         var app = builder.Build();
@@ -93,6 +103,7 @@ internal sealed class GatewayHost : IAsyncDisposable
         app.UseGatewayCore();
         app.MapGatewayOpenApi();
         app.MapVersionEndpoints();
+        app.MapPkiEndpoints();
         var api = app.MapOperatorApi();
         map?.Invoke(api);
         return app;

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Certctl.Domain;
 using Certctl.Gateway.Auth;
 using Certctl.Gateway.Certificates;
+using Certctl.Gateway.Pki;
 using Certctl.Gateway.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -14,10 +15,11 @@ public static class BulkRevocation
     /// <summary>
     /// In one transaction: lock the matches with their latest version, skip those whose status cannot become Revoked and
     /// those never issued, then one INSERT of the <c>certificate_revocations</c> rows (the CRL's source), one UPDATE of the
-    /// certificates and one <c>bulk_revocation_initiated</c> audit row.
+    /// certificates and one <c>bulk_revocation_initiated</c> audit row; after the commit, one <c>RevokeCertificate</c> per
+    /// revoked serial to the CA connector (best effort; the scheduler's sweep covers a lost one).
     /// </summary>
     public static async Task<Results<Ok<BulkRevokeResult>, ValidationProblem>> BulkRevoke(
-        BulkRevokeRequest body, ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken cancellationToken)
+        BulkRevokeRequest body, ClaimsPrincipal user, NpgsqlDataSource db, RevocationNotice notice, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors().Required("reason", body.Reason);
         if (!string.IsNullOrWhiteSpace(body.Reason) && !WireNames<RevocationReason>.TryParse(body.Reason, out _))
@@ -31,7 +33,8 @@ public static class BulkRevocation
             return errors.ToProblem();
         }
 
-        var reason = WireNames<RevocationReason>.Parse(body.Reason!).ToWire();
+        var revocationReason = WireNames<RevocationReason>.Parse(body.Reason!);
+        var reason = revocationReason.ToWire();
         var actor = user.GetOperator().Name;
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -118,6 +121,8 @@ public static class BulkRevocation
             result.Failed,
         }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await notice.PublishAsync(
+            [.. revoking.Select(row => new RevokedSerialNotice(row.Id, row.IssuerId, row.Serial, revocationReason))], actor);
         return TypedResults.Ok(result);
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Certctl.Domain;
 using Certctl.Gateway.Auth;
+using Certctl.Gateway.Pki;
 using Certctl.Gateway.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -12,10 +13,11 @@ public static class CertificateRevocation
 {
     /// <summary>
     /// In one transaction: locks the certificate, refuses Revoked/Archived (409) and a certificate with no issued version
-    /// (409), sets it Revoked, inserts the <c>certificate_revocations</c> row and the <c>certificate_revoked</c> audit row.
+    /// (409), sets it Revoked, inserts the <c>certificate_revocations</c> row and the <c>certificate_revoked</c> audit row; after the
+    /// commit, sends <c>RevokeCertificate</c> to the CA connector (best effort).
     /// </summary>
     public static async Task<Results<Ok<CertificateRevoked>, NotFound, ValidationProblem>> Revoke(
-        string id, RevokeCertificateRequest? body, ClaimsPrincipal user, NpgsqlDataSource db, CancellationToken cancellationToken)
+        string id, RevokeCertificateRequest? body, ClaimsPrincipal user, NpgsqlDataSource db, RevocationNotice notice, CancellationToken cancellationToken)
     {
         var reasonText = string.IsNullOrEmpty(body?.Reason) ? RevocationReason.Unspecified.ToWire() : body.Reason;
         if (!WireNames<RevocationReason>.TryParse(reasonText, out var reason))
@@ -87,8 +89,9 @@ public static class CertificateRevocation
             new Dictionary<string, string> { ["common_name"] = commonName, ["serial"] = serial, ["reason"] = reason.ToWire() }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
-        // Telling the issuer's CA connector (issuer_notified) and dropping the OCSP cache entry belong to the issuer
-        // pipeline, a later issue; the certificate_revocations row already puts the serial on the next CRL.
+        // After the commit: the CA connector tells the issuer, regenerates the CRL and publishes CertificateRevoked. OCSP reads the
+        // row itself, and the gateway's OCSP cache re-checks it on every hit, so no cached "good" outlives this commit.
+        await notice.PublishAsync([new RevokedSerialNotice(id, issuerId, serial, reason)], actor);
         return TypedResults.Ok(new CertificateRevoked("revoked", revocationId, serial, reason.ToWire()));
     }
 }

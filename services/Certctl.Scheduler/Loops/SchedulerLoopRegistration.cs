@@ -7,6 +7,7 @@ using Certctl.Scheduler.Notifications;
 using Certctl.Scheduler.Options;
 using Certctl.Scheduler.Renewal;
 using Certctl.Scheduler.Retry;
+using Certctl.Scheduler.Revocation;
 using Certctl.Scheduler.Timeouts;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -48,6 +49,8 @@ public static class SchedulerLoopRegistration
                 new(AcmeCleanup.AcmeCleanup.LoopName, o.AcmeServerGc, TimeSpan.FromMinutes(1), RunAtStart: false, OncePerCluster: true));
         }
 
+        services.AddLoop<CrlPregeneration>(o => new(CrlPregeneration.LoopName, o.CrlGeneration, TimeSpan.FromMinutes(5), false, OncePerCluster: true));
+        services.AddLoop<RevocationNotifySweep>(o => new(RevocationNotifySweep.LoopName, o.RevocationSweep, TimeSpan.FromMinutes(1), true, OncePerCluster: true));
         return services;
     }
 

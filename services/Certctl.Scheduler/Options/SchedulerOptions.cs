@@ -57,6 +57,11 @@ public sealed class SchedulerOptions
     /// <summary><c>0</c> turns the ACME clean-up off (the original's "≤0 disables").</summary>
     [ConfigurationKeyName("CERTCTL_ACME_SERVER_GC_INTERVAL")]
     public string AcmeServerGcInterval { get; set; } = "1m";
+    [ConfigurationKeyName("CERTCTL_CRL_GENERATION_INTERVAL")]
+    public string CrlGenerationInterval { get; set; } = "1h";
+
+    [ConfigurationKeyName("CERTCTL_REVOCATION_SWEEP_INTERVAL")]
+    public string RevocationSweepInterval { get; set; } = "1m";
 
     /// <summary>Most issuance/renewal jobs <c>Running</c> at once across every replica (the original's default 25).</summary>
     [ConfigurationKeyName("CERTCTL_RENEWAL_CONCURRENCY")]
@@ -99,6 +104,9 @@ public sealed class SchedulerOptions
 
     /// <summary>True when <c>CERTCTL_ACME_SERVER_GC_INTERVAL</c> is zero: the ACME clean-up loop is not started.</summary>
     public bool AcmeCleanupOff => GoDuration.TryParse(AcmeServerGcInterval, out var interval) && interval == TimeSpan.Zero;
+    public TimeSpan CrlGeneration => Read(CrlGenerationInterval);
+
+    public TimeSpan RevocationSweep => Read(RevocationSweepInterval);
 
     /// <summary>Every duration with its variable and the least value it may have (the original's floors, 1 s elsewhere).</summary>
     public IEnumerable<(string Variable, string Value, TimeSpan Floor)> Durations()
@@ -123,6 +131,8 @@ public sealed class SchedulerOptions
         {
             yield return ("CERTCTL_ACME_SERVER_GC_INTERVAL", AcmeServerGcInterval, TimeSpan.FromSeconds(1));
         }
+        yield return ("CERTCTL_CRL_GENERATION_INTERVAL", CrlGenerationInterval, TimeSpan.FromMinutes(1));
+        yield return ("CERTCTL_REVOCATION_SWEEP_INTERVAL", RevocationSweepInterval, TimeSpan.FromSeconds(1));
     }
 
     private static TimeSpan Read(string value) =>
