@@ -35,6 +35,7 @@ ensure_prerequisites() {
   local packages=()
   postgres_installed || packages+=(postgresql)
   rabbitmq_installed || packages+=(rabbitmq-server)
+  command -v openssl >/dev/null 2>&1 || packages+=(openssl)   # the CRL and OCSP tests check answers with the real openssl
   if [ "${#packages[@]}" -eq 0 ]; then
     return
   fi
