@@ -40,11 +40,7 @@ public sealed class ListETag(NpgsqlDataSource dataSource)
                        certctl_tv.horizon),
                    (SELECT count(*) FROM {table}_changes {alias}
                     WHERE {alias}.version >= (SELECT xmin FROM certctl_snapshot) AND {predicate}),
-                   GREATEST(
-                       (SELECT max(certctl_all.version) FROM {table}_changes certctl_all
-                        WHERE certctl_all.version < (SELECT xmin FROM certctl_snapshot)),
-                       certctl_tv.horizon),
-                   (SELECT count(*) FROM {table}_changes certctl_all WHERE certctl_all.version >= (SELECT xmin FROM certctl_snapshot)),
+                   {WholeTableVersion(table, "certctl_tv")},
                    certctl_tv.version
             FROM table_versions certctl_tv
             WHERE certctl_tv.table_name = @etag_table
@@ -60,6 +56,16 @@ public sealed class ListETag(NpgsqlDataSource dataSource)
         var truncations = reader.GetInt64(4);
         return (new ListVersion(reader.GetInt64(0), reader.GetInt64(1), truncations), new ListVersion(reader.GetInt64(2), reader.GetInt64(3), truncations));
     }
+
+    /// <summary>
+    /// The settled and unsettled parts of the whole table's <see cref="ListVersion"/>, as two SQL expressions; they need the
+    /// <c>certctl_snapshot</c> CTE (the statement's xmin) and the table's <c>table_versions</c> row as <paramref name="versionsAlias"/>.
+    /// </summary>
+    internal static string WholeTableVersion(string table, string versionsAlias) => string.Create(CultureInfo.InvariantCulture, $"""
+        GREATEST((SELECT max(certctl_all.version) FROM {table}_changes certctl_all
+                  WHERE certctl_all.version < (SELECT xmin FROM certctl_snapshot)), {versionsAlias}.horizon),
+        (SELECT count(*) FROM {table}_changes certctl_all WHERE certctl_all.version >= (SELECT xmin FROM certctl_snapshot))
+        """);
 
     /// <summary>The quoted strong tag for a set's version, path and query.</summary>
     public static string For(string table, ListVersion version, PathString path, IQueryCollection query)

@@ -14,10 +14,7 @@ public sealed partial class TableVersionPoller(
     ILogger<TableVersionPoller> logger) : BackgroundService
 {
     private static readonly string Sql = string.Join("\nUNION ALL\n", ChangeJournalPruner.Tables.Select(table => string.Create(CultureInfo.InvariantCulture, $"""
-        SELECT tv.table_name,
-               GREATEST((SELECT max(j.version) FROM {table}_changes j WHERE j.version < (SELECT xmin FROM certctl_snapshot)), tv.horizon),
-               (SELECT count(*) FROM {table}_changes j WHERE j.version >= (SELECT xmin FROM certctl_snapshot)),
-               tv.version
+        SELECT tv.table_name, {ListETag.WholeTableVersion(table, "tv")}, tv.version
         FROM table_versions tv WHERE tv.table_name = '{table}'
         """))).Insert(0, "WITH certctl_snapshot AS MATERIALIZED (SELECT list_journal_xmin() AS xmin)\n");
 
@@ -29,15 +26,26 @@ public sealed partial class TableVersionPoller(
         }
 
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(options.Value.RefreshMilliseconds), time);
+        var failing = false;
         do
         {
             try
             {
                 await PollAsync(stoppingToken);
+                if (failing)
+                {
+                    LogPollRecovered(logger);
+                    failing = false;
+                }
             }
             catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException)
             {
-                LogPollFailed(logger, exception);
+                // Once per outage, not fifty times a second.
+                if (!failing)
+                {
+                    LogPollFailed(logger, exception);
+                    failing = true;
+                }
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
@@ -63,4 +71,7 @@ public sealed partial class TableVersionPoller(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the list tables' versions failed; list tags are read from the journal until it works again")]
     private static partial void LogPollFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reading the list tables' versions works again; cached list tags are used again")]
+    private static partial void LogPollRecovered(ILogger logger);
 }
