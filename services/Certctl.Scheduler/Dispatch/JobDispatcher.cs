@@ -59,6 +59,9 @@ public sealed class JobDispatcher(NpgsqlDataSource dataSource, IBus publisher, T
         RETURNING j.id, j.certificate_id, c.issuer_id, c.keygen_mode, j.csr_pem, j.attempts
         """;
 
+    /// <summary>Longest a run spends publishing the commands of the jobs it claimed.</summary>
+    public static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(30);
+
     private DateTimeOffset _nextPark = DateTimeOffset.MinValue;
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -102,10 +105,13 @@ public sealed class JobDispatcher(NpgsqlDataSource dataSource, IBus publisher, T
             _nextPark = parked >= ParkBatch ? now : now + settings.JobProcessor;
         }
 
+        // Not the run's token: the rows are committed as Running, so finish telling the connector rather than leave them to the
+        // sweeper. But bounded: with RabbitMQ away a publish waits for the broker, and an unbounded wait kept this loop "still
+        // running" past the broker's return. What is not sent in time stays Running and the lease sweeper sends it again.
+        using var publishing = new CancellationTokenSource(PublishTimeout, timeProvider);
         foreach (var command in commands)
         {
-            // Not the run's token: the rows are committed as Running, so finish telling the connector rather than leave them to the sweeper.
-            await publisher.Publish(command, CancellationToken.None);
+            await publisher.Publish(command, publishing.Token);
         }
 
         return parked + commands.Count;
