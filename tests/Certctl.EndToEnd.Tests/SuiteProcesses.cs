@@ -12,13 +12,8 @@ internal static class SuiteProcesses
     public static int Kill(SuiteFixture suite, string executableName)
     {
         var killed = 0;
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        foreach (var pid in RunProcesses(executableName, suite.PostgresPassword))
         {
-            if (!int.TryParse(Path.GetFileName(directory), out var pid) || !IsRunProcess(directory, executableName, suite.PostgresPassword))
-            {
-                continue;
-            }
-
             try
             {
                 using var process = Process.GetProcessById(pid);
@@ -40,10 +35,7 @@ internal static class SuiteProcesses
     /// </summary>
     public static async Task StopRabbitMqAsync(SuiteFixture suite, CancellationToken cancellationToken)
     {
-        var scripts = Directory.EnumerateDirectories("/proc")
-            .Where(directory => int.TryParse(Path.GetFileName(directory), out _) && IsRunProcess(directory, "rabbitmq.sh", suite.DataDirectory))
-            .Select(directory => Path.GetFileName(directory))
-            .ToList();
+        var scripts = RunProcesses("rabbitmq.sh", suite.DataDirectory).Select(pid => pid.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.NotEmpty(scripts);
         foreach (var pid in scripts)
         {
@@ -66,6 +58,14 @@ internal static class SuiteProcesses
         var result = await suite.App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, command, cancellationToken);
         Assert.True(result.Success, $"{command} on {resource} failed: {result.Message}");
     }
+
+    /// <summary>This run's processes: <paramref name="executableName"/> in the command line, <paramref name="marker"/> in the environment.</summary>
+    private static IEnumerable<int> RunProcesses(string executableName, string marker) =>
+        Directory.EnumerateDirectories("/proc")
+            .Select(directory => (Directory: directory, Pid: int.TryParse(Path.GetFileName(directory), out var pid) ? pid : 0))
+            .Where(entry => entry.Pid > 0 && IsRunProcess(entry.Directory, executableName, marker))
+            .Select(entry => entry.Pid)
+            .ToList();
 
     private static bool IsRunProcess(string directory, string executableName, string marker)
     {
