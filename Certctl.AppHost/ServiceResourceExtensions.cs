@@ -28,6 +28,10 @@ internal static class ServiceResourceExtensions
             ? service.WithHttpEndpoint(port: fixedPort, targetPort: fixedPort, name: "http", isProxied: false)
             : service.WithHttpEndpoint(name: "http");
 
+        // Registered after AddProject's OTLP settings (Aspire's 1 s), so this wins.
+        service = service.WithEnvironment("OTEL_METRIC_EXPORT_INTERVAL",
+            settings.MetricExportIntervalMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
         if (settings.TraceSampleRatio < 1)
         {
             // Registered after AddProject's OTLP settings (always_on), so these win.

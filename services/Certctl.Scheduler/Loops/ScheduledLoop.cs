@@ -17,6 +17,7 @@ public sealed partial class ScheduledLoop : BackgroundService
     private readonly IClusterLock _clusterLock;
     private readonly LoopMetrics _metrics;
     private readonly ILogger _logger;
+    private bool _woken;
     private readonly Func<double> _unitRandom;
     private readonly LoopWakeup? _wakeup;
     private Task? _inFlight;
@@ -110,7 +111,16 @@ public sealed partial class ScheduledLoop : BackgroundService
             var changed = await _work.RunAsync(linked.Token);
             var elapsed = LoopOutcome.Since(started, _timeProvider);
             _metrics.Duration(_schedule.Name, elapsed, LoopOutcome.Succeeded);
-            LogFinished(_schedule.Name, changed, elapsed.TotalMilliseconds);
+            // A run woken by events (the dispatcher under a drain runs many times a second) or one that changed nothing is routine:
+            // Debug. Metrics count every run either way.
+            if (changed > 0 && !_woken)
+            {
+                LogFinished(_schedule.Name, changed, elapsed.TotalMilliseconds);
+            }
+            else
+            {
+                LogFinishedRoutine(_schedule.Name, changed, elapsed.TotalMilliseconds);
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -132,6 +142,7 @@ public sealed partial class ScheduledLoop : BackgroundService
         var delay = Jitter.Apply(_schedule.Interval, _unitRandom());
         var wait = Task.Delay(delay, _timeProvider, stoppingToken);
         Waiting?.Invoke(delay);
+        _woken = false;
         if (_wakeup is null)
         {
             await wait;
@@ -139,12 +150,16 @@ public sealed partial class ScheduledLoop : BackgroundService
         }
 
         // Woken early (a slot freed, jobs queued): run now; the timer is left to lapse.
-        await Task.WhenAny(wait, _wakeup.NextAsync());
+        var woken = _wakeup.NextAsync();
+        _woken = await Task.WhenAny(wait, woken) == woken;
         stoppingToken.ThrowIfCancellationRequested();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Scheduler loop {Loop} finished: {Changed} rows changed in {ElapsedMs:F1} ms")]
     private partial void LogFinished(string loop, int changed, double elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Scheduler loop {Loop} finished: {Changed} rows changed in {ElapsedMs:F1} ms")]
+    private partial void LogFinishedRoutine(string loop, int changed, double elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Scheduler loop {Loop} run {Outcome} after {ElapsedMs:F1} ms")]
     private partial void LogFailed(Exception exception, string loop, string outcome, double elapsedMs);
