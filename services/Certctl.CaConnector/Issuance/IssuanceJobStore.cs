@@ -46,11 +46,12 @@ public sealed class IssuanceJobStore : IAsyncDisposable
     /// Stores the version, completes the job and makes the certificate Active, all or nothing in one statement. The job
     /// row's lock orders concurrent deliveries: the second finds the job Completed and stores nothing. Null when nothing
     /// was stored (another delivery won, or the job stopped being Running, or AwaitingIssuer when <paramref name="parked"/>).
+    /// <paramref name="attempt"/>, the delivering command's, is written too (<c>GREATEST</c>), for connectors that skip the separate record.
     /// </summary>
     public Task<StoredVersion?> CompleteAsync(
         IssuanceJob job, string versionId, IssuedCertificate issued, string? csrPem, byte[]? encryptedPrivateKey, CancellationToken cancellationToken,
-        bool parked = false) =>
-        _completions.RunAsync(new CompletionRow(job, versionId, issued, csrPem, encryptedPrivateKey, parked), cancellationToken);
+        bool parked = false, int? attempt = null) =>
+        _completions.RunAsync(new CompletionRow(job, versionId, issued, csrPem, encryptedPrivateKey, parked, attempt), cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
@@ -138,12 +139,13 @@ public sealed class IssuanceJobStore : IAsyncDisposable
             WITH input AS (
                 SELECT * FROM unnest(@job_ids, @expected_statuses, @version_ids, @certificate_ids, @issuer_ids, @serial_numbers,
                                      @not_befores, @not_afters, @fingerprints, @pem_chains, @csr_pems, @key_algorithms, @key_sizes,
-                                     @akis, @encrypted_private_keys)
+                                     @akis, @encrypted_private_keys, @attempts)
                     AS i(job_id, expected_status, version_id, certificate_id, issuer_id, serial_number, not_before, not_after,
-                         fingerprint, pem_chain, csr_pem, key_algorithm, key_size, aki, encrypted_private_key)),
+                         fingerprint, pem_chain, csr_pem, key_algorithm, key_size, aki, encrypted_private_key, attempt)),
             job AS (
                 UPDATE jobs j SET status = 'Completed', completed_at = @now, lease_expires_at = NULL, last_error = NULL,
-                                  issuer_key_encrypted = NULL, updated_at = @now
+                                  issuer_key_encrypted = NULL, attempts = GREATEST(j.attempts, COALESCE(i.attempt, j.attempts)),
+                                  started_at = COALESCE(j.started_at, @now), updated_at = @now
                 FROM input i
                 WHERE j.id = i.job_id AND j.status = i.expected_status
                   AND NOT EXISTS (SELECT 1 FROM certificate_versions v WHERE v.job_id = i.job_id)
@@ -190,6 +192,7 @@ public sealed class IssuanceJobStore : IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter<int[]>("key_sizes", [.. rows.Select(row => row.Issued.SubjectKey.Size)]));
         command.Parameters.Add(new NpgsqlParameter<string[]>("akis", [.. rows.Select(row => row.Issued.AuthorityKeyIdentifier)]));
         command.Parameters.Add(new NpgsqlParameter<byte[]?[]>("encrypted_private_keys", [.. rows.Select(row => row.EncryptedPrivateKey)]));
+        command.Parameters.Add(new NpgsqlParameter<int?[]>("attempts", [.. rows.Select(row => row.Attempt)]));
         var deployments = new Dictionary<string, int>(rows.Count, StringComparer.Ordinal);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -260,4 +263,4 @@ internal sealed record AttemptRow(string JobId, int Attempt);
 
 /// <summary>One consumer's issued certificate, for the batched completion statement.</summary>
 internal sealed record CompletionRow(
-    IssuanceJob Job, string VersionId, IssuedCertificate Issued, string? CsrPem, byte[]? EncryptedPrivateKey, bool Parked);
+    IssuanceJob Job, string VersionId, IssuedCertificate Issued, string? CsrPem, byte[]? EncryptedPrivateKey, bool Parked, int? Attempt);

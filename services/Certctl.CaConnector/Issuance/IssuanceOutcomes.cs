@@ -23,14 +23,15 @@ public sealed class IssuanceOutcomes(
     /// publishes the news; when another delivery stored a version first, repeats that one's news instead.
     /// </summary>
     /// <param name="parked">The job is in AwaitingIssuer (an async CA's order) rather than Running.</param>
+    /// <param name="attempt">The delivering command's attempt, written with the completion.</param>
     public async Task StoreIssuedAsync(
         IPublishEndpoint publisher, IssuanceJob job, IssuedCertificate certificate, byte[]? privateKeyPkcs8, string? csrPem, bool parked,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, int? attempt = null)
     {
         var versionId = ids.NewId(IdPrefix.CertificateVersion);
         // Bound to the version id: a key blob copied onto another version row does not decrypt.
         var encryptedKey = privateKeyPkcs8 is null ? null : cipher.Encrypt(privateKeyPkcs8, versionId);
-        var stored = await jobs.CompleteAsync(job, versionId, certificate, csrPem, encryptedKey, cancellationToken, parked);
+        var stored = await jobs.CompleteAsync(job, versionId, certificate, csrPem, encryptedKey, cancellationToken, parked, attempt);
         if (stored is null)
         {
             // Another delivery stored the version first, or the job was cancelled meanwhile; re-read to report the truth.
@@ -42,7 +43,8 @@ public sealed class IssuanceOutcomes(
             return;
         }
 
-        logger.LogInformation("Job {JobId} issued version {VersionId} (serial {Serial}) for {CertificateId}; {DeploymentJobs} deployment jobs queued.",
+        // Debug: under a drain this is hundreds of lines a second; the job row, the audit trail and the trace say the same.
+        logger.LogDebug("Job {JobId} issued version {VersionId} (serial {Serial}) for {CertificateId}; {DeploymentJobs} deployment jobs queued.",
             job.JobId, stored.VersionId, stored.SerialNumber, job.CertificateId, stored.DeploymentJobs);
         await PublishIssuedAsync(publisher, job, stored, cancellationToken);
     }

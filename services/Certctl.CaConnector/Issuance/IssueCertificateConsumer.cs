@@ -39,9 +39,9 @@ public sealed class IssueCertificateConsumer(
         }
 
         // A job parked in AwaitingIssuer already has its order; the poller owns it, so a repeated command submits nothing.
-        if (job.Status != JobStatus.Running || !await jobs.RecordAttemptAsync(job.JobId, message.Attempt, cancellationToken))
+        if (job.Status != JobStatus.Running)
         {
-            logger.LogInformation("IssueCertificate for job {JobId} ignored: the job is {Status}, not Running.", job.JobId, job.Status.ToWire());
+            LogIgnored(job);
             return;
         }
 
@@ -51,6 +51,14 @@ public sealed class IssueCertificateConsumer(
                 ? null
                 : job.CsrPem ?? message.CsrPem ?? throw new InvalidCsrException("The job is in agent key mode but carries no CSR."));
             var connector = await connectors.GetAsync(job.IssuerId, cancellationToken);
+            // The intent before the irreversible step: the dispatcher's claim counted this attempt; a connector that reaches a CA
+            // writes it again (a redelivery may carry a newer attempt) and learns whether the job is still Running.
+            if (!connector.SignsInProcess && !await jobs.RecordAttemptAsync(job.JobId, message.Attempt, cancellationToken))
+            {
+                LogIgnored(job);
+                return;
+            }
+
             if (connector is IAsyncIssuerConnector orders)
             {
                 await submission.SubmitAsync(context, job, orders, request);
@@ -60,11 +68,15 @@ public sealed class IssueCertificateConsumer(
             using var response = await connector.IssueAsync(request, cancellationToken);
             var certificate = response.Certificate
                 ?? throw new CertificateAuthorityException($"Issuer '{job.IssuerId}' answered with a pending order but is not an async issuer.");
-            await outcomes.StoreIssuedAsync(context, job, certificate, response.PrivateKeyPkcs8, request.CsrPem, parked: false, cancellationToken);
+            await outcomes.StoreIssuedAsync(context, job, certificate, response.PrivateKeyPkcs8, request.CsrPem, parked: false, cancellationToken,
+                message.Attempt);
         }
         catch (IssuanceRejectedException ex)
         {
             await outcomes.RejectAsync(context, job.JobId, job.CertificateId, message.Attempt, ex.Reason.ToString(), ex.Message, parked: false, cancellationToken);
         }
     }
+
+    private void LogIgnored(IssuanceJob job) =>
+        logger.LogInformation("IssueCertificate for job {JobId} ignored: the job is {Status}, not Running.", job.JobId, job.Status.ToWire());
 }

@@ -13,6 +13,12 @@ public interface IIssuerConnector
     /// <exception cref="IssuerUnavailableException">The CA is unreachable, overloaded (429) or failing (5xx); try again later.</exception>
     /// <exception cref="CertificateAuthorityException">The issuer is misconfigured or its CA cannot sign; an operator has to act.</exception>
     Task<IssuerResponse> IssueAsync(IssuerRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// True when issuing has no effect outside this process until the version is stored (the local CA signs in memory), so the
+    /// dispatcher's claim, which already counted the attempt, is record enough; a connector that calls a CA records it again first.
+    /// </summary>
+    bool SignsInProcess => false;
 }
 
 /// <summary>What to issue: the certificate row's names, the profile, and the agent's CSR, or none in server key mode (the connector makes the key).</summary>

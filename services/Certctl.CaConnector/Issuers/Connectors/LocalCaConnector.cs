@@ -6,6 +6,8 @@ namespace Certctl.CaConnector.Issuers;
 /// <summary>The local CA behind the connector seam: it signs at once, in memory, so every answer is a certificate.</summary>
 public sealed class LocalCaConnector(LocalCertificateAuthority authority) : IIssuerConnector
 {
+    public bool SignsInProcess => true;
+
     public Task<IssuerResponse> IssueAsync(IssuerRequest request, CancellationToken cancellationToken)
     {
         if (request.CsrPem is null)
