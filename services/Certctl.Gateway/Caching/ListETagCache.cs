@@ -25,6 +25,11 @@ public sealed class ListETagCache
     private readonly Counter<long> _lookups;
     private Published? _published;
     private long _generation;
+    private long _lastDemand;
+    private TaskCompletionSource _demand = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The poller stops after this long without a list request and starts again with the next one.</summary>
+    public static readonly TimeSpan IdleAfter = TimeSpan.FromSeconds(10);
 
     public ListETagCache(IOptions<ListETagCacheOptions> options, TimeProvider time, IMeterFactory meters)
     {
@@ -51,6 +56,9 @@ public sealed class ListETagCache
             _lookups.Add(1, new KeyValuePair<string, object?>("result", "off"));
             return false;
         }
+
+        Volatile.Write(ref _lastDemand, _time.GetTimestamp());
+        Volatile.Read(ref _demand).TrySetResult();
 
         var published = Volatile.Read(ref _published);
         var hit = _entries.TryGetValue(key, out var entry)
@@ -87,6 +95,22 @@ public sealed class ListETagCache
     /// <summary>Publishes the tables' versions read by a poll whose snapshot was taken no earlier than <paramref name="startedAt"/> (a <see cref="TimeProvider"/> timestamp).</summary>
     public void Publish(IReadOnlyDictionary<string, ListVersion> versions, long startedAt) =>
         Volatile.Write(ref _published, new Published(versions.ToFrozenDictionary(StringComparer.Ordinal), startedAt));
+
+    /// <summary>True when no list was requested for <see cref="IdleAfter"/>: polling then costs the database for nobody.</summary>
+    public bool Idle => _time.GetElapsedTime(Volatile.Read(ref _lastDemand)) > IdleAfter;
+
+    /// <summary>Completes with the next list request (at once if one came since <see cref="Idle"/> was last true).</summary>
+    public async Task WaitForDemandAsync(CancellationToken cancellationToken)
+    {
+        var armed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _demand, armed);
+        if (!Idle)
+        {
+            return; // a request came between the caller's check and the arming
+        }
+
+        await armed.Task.WaitAsync(cancellationToken);
+    }
 
     /// <summary>This gateway changed data: no entry computed before now is used again.</summary>
     public void Invalidate() => Interlocked.Increment(ref _generation);

@@ -8,6 +8,7 @@ namespace Certctl.Gateway.Caching;
 /// Reads the <see cref="ListVersion"/> of every journaled table every <see cref="ListETagCacheOptions.RefreshMilliseconds"/>
 /// (one statement, two index probes per table) and publishes it to <see cref="ListETagCache"/>. When the database is away the
 /// published versions age past the staleness bound and the cache stops answering: tags are then read (and fail) as without it.
+/// It polls only while lists are requested (<see cref="ListETagCache.IdleAfter"/>): an idle suite does not read fifty times a second.
 /// </summary>
 public sealed partial class TableVersionPoller(
     NpgsqlDataSource dataSource, ListETagCache cache, IOptions<ListETagCacheOptions> options, TimeProvider time,
@@ -48,7 +49,24 @@ public sealed partial class TableVersionPoller(
                 }
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        while (await NextPollAsync(timer, stoppingToken));
+    }
+
+    private async Task<bool> NextPollAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        if (!await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        // Fifty reads a second are worth it only while lists are requested. Asleep, the published versions age past the staleness
+        // bound, so the first request after a quiet spell reads its tag from the journal (as without the cache) and wakes the poll.
+        if (cache.Idle)
+        {
+            await cache.WaitForDemandAsync(stoppingToken);
+        }
+
+        return true;
     }
 
     /// <summary>One read of every table's version, published to the cache.</summary>
