@@ -59,7 +59,7 @@ public sealed class HeartbeatTests(MigratedDatabaseFixture<HeartbeatTests> datab
         }
 
         var ids = agents.Select(agent => agent.Id).ToArray();
-        var journalBefore = await Sql.ScalarAsync<long>(database.ConnectionString, "SELECT count(DISTINCT version) FROM agents_changes WHERE id = ANY($1)", ids);
+        var journalBefore = await Sql.ScalarAsync<long>(database.ConnectionString, "SELECT count(DISTINCT version) FROM agents_changes WHERE id = ANY($1)", (object)ids);
         // Warm the token cache first, so the burst below reaches the buffer within one batch window.
         await Task.WhenAll(agents.Select(async agent =>
         {
@@ -68,7 +68,7 @@ public sealed class HeartbeatTests(MigratedDatabaseFixture<HeartbeatTests> datab
             Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
         }));
         await Task.Delay(1000); // nothing queued before the burst
-        var journalWarm = await Sql.ScalarAsync<long>(database.ConnectionString, "SELECT count(DISTINCT version) FROM agents_changes WHERE id = ANY($1)", ids);
+        var journalWarm = await Sql.ScalarAsync<long>(database.ConnectionString, "SELECT count(DISTINCT version) FROM agents_changes WHERE id = ANY($1)", (object)ids);
 
         await Task.WhenAll(agents.SelectMany(agent => Enumerable.Range(0, 5).Select(async n =>
         {
@@ -79,14 +79,14 @@ public sealed class HeartbeatTests(MigratedDatabaseFixture<HeartbeatTests> datab
 
         var deadline = Stopwatch.StartNew();
         while (await Sql.ScalarAsync<long>(database.ConnectionString,
-                   "SELECT count(*) FROM agents WHERE id = ANY($1) AND version LIKE '2.0.%'", ids) < ids.Length)
+                   "SELECT count(*) FROM agents WHERE id = ANY($1) AND version LIKE '2.0.%'", (object)ids) < ids.Length)
         {
             Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(10), "the heartbeats were not written");
             await Task.Delay(50);
         }
 
         // Every statement that changes agent rows journals them under its transaction id: 200 heartbeats, a handful of statements.
-        var statements = await Sql.ScalarAsync<long>(database.ConnectionString, "SELECT count(DISTINCT version) FROM agents_changes WHERE id = ANY($1)", ids)
+        var statements = await Sql.ScalarAsync<long>(database.ConnectionString, "SELECT count(DISTINCT version) FROM agents_changes WHERE id = ANY($1)", (object)ids)
             - journalWarm;
         output.WriteLine($"200 heartbeats of 40 agents written by {statements} statement(s) (registrations journaled {journalBefore})");
         Assert.InRange(statements, 1, 4);

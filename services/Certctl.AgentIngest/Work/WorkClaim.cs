@@ -17,22 +17,27 @@ namespace Certctl.AgentIngest.Work;
 public sealed class WorkClaim(NpgsqlDataSource db, ConfigurationCipher cipher, TimeProvider time, IOptions<AgentIngestOptions> options)
 {
     // Jobs addressed to the agent, and legacy ones without an agent whose target is the agent's; each branch walks its index.
+    // Jobs addressed to the agent, and legacy ones without an agent whose target is the agent's; each branch walks its index and
+    // skips rows another poll holds, so a poll under contention still fills up from the rows nobody holds.
     private const string ClaimDeployments = """
-        WITH candidates AS (
-            (SELECT j.id FROM jobs j
-             WHERE j.status = 'Pending' AND j.type = 'Deployment' AND j.agent_id = @agent_id AND j.next_attempt_at <= @now
-             ORDER BY j.next_attempt_at, j.id LIMIT @limit)
-            UNION ALL
-            (SELECT j.id FROM jobs j JOIN deployment_targets t ON t.id = j.target_id
-             WHERE j.status = 'Pending' AND j.type = 'Deployment' AND j.agent_id IS NULL AND t.agent_id = @agent_id AND j.next_attempt_at <= @now
-             ORDER BY j.next_attempt_at, j.id LIMIT @limit)
-        ),
-        locked AS (
-            SELECT j.id FROM jobs j
-            WHERE j.id IN (SELECT id FROM candidates) AND j.status = 'Pending'
+        WITH direct AS (
+            SELECT j.id, j.next_attempt_at FROM jobs j
+            WHERE j.status = 'Pending' AND j.type = 'Deployment' AND j.agent_id = @agent_id AND j.next_attempt_at <= @now
             ORDER BY j.next_attempt_at, j.id
             LIMIT @limit
             FOR UPDATE OF j SKIP LOCKED
+        ),
+        legacy AS (
+            SELECT j.id, j.next_attempt_at FROM jobs j JOIN deployment_targets t ON t.id = j.target_id
+            WHERE j.status = 'Pending' AND j.type = 'Deployment' AND j.agent_id IS NULL AND t.agent_id = @agent_id AND j.next_attempt_at <= @now
+            ORDER BY j.next_attempt_at, j.id
+            LIMIT @limit
+            FOR UPDATE OF j SKIP LOCKED
+        ),
+        locked AS (
+            SELECT id FROM (SELECT id, next_attempt_at FROM direct UNION ALL SELECT id, next_attempt_at FROM legacy) AS both_kinds
+            ORDER BY next_attempt_at, id
+            LIMIT @limit
         ),
         claimed AS (
             UPDATE jobs j SET status = 'Running', agent_id = @agent_id, attempts = j.attempts + 1, started_at = @now, updated_at = @now
