@@ -52,6 +52,9 @@ public sealed class AgentAuthenticationTests(MigratedDatabaseFixture<AgentAuthen
         Assert.Equal(0L, await Sql.ScalarAsync<long>(database.ConnectionString,
             "SELECT count(*) FROM agents WHERE id = $1 AND position(convert_to($2, 'UTF8') IN token_hash) > 0", id, token));
 
+        Assert.Equal(1L, await Sql.ScalarAsync<long>(database.ConnectionString,
+            "SELECT count(*) FROM audit_events WHERE action = 'agent_registered' AND resource_id = $1 AND actor_type = 'Agent'", id));
+
         using var again = await client.PostAsJsonAsync("/api/v1/agents", new { name = "web-01", hostname = "other.example.test" });
         await Problem.ReadAsync(again, HttpStatusCode.Conflict);
     }

@@ -8,7 +8,7 @@ using Npgsql;
 namespace Certctl.AgentIngest.Registration;
 
 /// <summary>
-/// <c>POST /api/v1/agents</c>: a host registers with the bootstrap token and receives its agent id and per-agent token once.
+/// <c>POST /api/v1/agents</c>: a host registers with the bootstrap token and receives its agent id and per-agent token once (audit <c>agent_registered</c>).
 /// </summary>
 public static class RegistrationEndpoint
 {
@@ -41,12 +41,14 @@ public static class RegistrationEndpoint
         var agent = new RegisteredAgent(
             ids.NewId(IdPrefix.Agent), body!.Name!.Trim(), body.Hostname!.Trim(), AgentTransitions.Initial.ToWire(), body.Os ?? string.Empty,
             body.Architecture ?? string.Empty, body.IpAddress ?? string.Empty, body.Version ?? string.Empty, now, now, token);
-        await using var command = db.CreateCommand("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("""
             INSERT INTO agents (id, name, hostname, status, token_hash, last_heartbeat_at, os, architecture, ip_address, version,
                                 registered_at, created_at, updated_at)
             VALUES (@id, @name, @hostname, @status, @token_hash, @now, @os, @architecture, @ip_address, @version, @now, @now, @now)
             ON CONFLICT (name) DO NOTHING
-            """);
+            """, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<string>("id", agent.Id));
         command.Parameters.Add(new NpgsqlParameter<string>("name", agent.Name));
         command.Parameters.Add(new NpgsqlParameter<string>("hostname", agent.Hostname));
@@ -63,6 +65,9 @@ public static class RegistrationEndpoint
                 title: "Agent name taken");
         }
 
+        await AgentAudit.WriteAsync(connection, transaction, agent.Id, "agent_registered", "agent", agent.Id,
+            new { name = agent.Name, hostname = agent.Hostname, os = agent.Os, version = agent.Version }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return TypedResults.Created($"/api/v1/agents/{agent.Id}", agent);
     }
 }
