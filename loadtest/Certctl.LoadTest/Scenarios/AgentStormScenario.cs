@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using Certctl.LoadTest.Agents;
@@ -20,17 +21,13 @@ public sealed class AgentStormScenario : IScenario
     public AgentStormScenario(ScenarioContext context)
     {
         this.context = context;
-        var count = int.TryParse(context.Parameter("agents", AgentFleet.DefaultCount.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) && parsed is > 0 and <= AgentFleet.MaxCount
-            ? parsed
-            : throw new UsageException($"--param agents= must be a whole number from 1 to {AgentFleet.MaxCount}.");
-        Agents = count;
-        // Built on first use: listing the scenarios (--help) needs no secret.
+        // Built on first use: every scenario is constructed to list them (--help) or to find one, and that needs neither the
+        // secret nor a valid agent count.
         agents = new Lazy<(Uri, AuthenticationHeaderValue)[]>(() =>
         {
             var secret = AgentFleet.RequireSecret(context.Parameter("agent_secret", string.Empty));
-            return Enumerable.Range(1, count)
-                .Select(n => AgentFleet.IdOf(n))
+            return Enumerable.Range(1, Agents)
+                .Select(AgentFleet.IdOf)
                 .Select(id => (context.Resolve($"api/v1/agents/{id}/heartbeat"), new AuthenticationHeaderValue("Bearer", AgentFleet.TokenOf(secret, id))))
                 .ToArray();
         });
@@ -47,12 +44,18 @@ public sealed class AgentStormScenario : IScenario
 
     public ScenarioDefaults Defaults { get; }
 
-    /// <summary>How many agents of the fleet the heartbeats go round.</summary>
-    public int Agents { get; }
+    /// <summary>How many agents of the fleet the heartbeats go round (<c>--param agents=</c>, default 5,000).</summary>
+    public int Agents =>
+        int.TryParse(context.Parameter("agents", string.Empty), NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count is > 0 and <= AgentFleet.MaxCount
+            ? count
+            : context.Parameters.ContainsKey("agents")
+                ? throw new UsageException($"--param agents= must be a whole number from 1 to {AgentFleet.MaxCount}.")
+                : AgentFleet.DefaultCount;
 
     public HttpRequestMessage CreateRequest(long sequence)
     {
-        var (uri, authorization) = agents.Value[sequence % Agents];
+        var fleet = agents.Value;
+        var (uri, authorization) = fleet[sequence % fleet.Length];
         var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(Body) };
         request.Content.Headers.ContentType = Json;
         request.Headers.Authorization = authorization;

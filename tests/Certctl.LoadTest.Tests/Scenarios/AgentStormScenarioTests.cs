@@ -88,7 +88,7 @@ public class AgentStormScenarioTests
     [Fact]
     public void An_agent_count_out_of_range_is_a_usage_error()
     {
-        Assert.Throws<UsageException>(() => Scenario(new() { ["agent_secret"] = Secret, ["agents"] = "0" }));
-        Assert.Throws<UsageException>(() => Scenario(new() { ["agent_secret"] = Secret, ["agents"] = "100000" }));
+        Assert.Throws<UsageException>(() => Scenario(new() { ["agent_secret"] = Secret, ["agents"] = "0" }).CreateRequest(0));
+        Assert.Throws<UsageException>(() => Scenario(new() { ["agent_secret"] = Secret, ["agents"] = "100000" }).CreateRequest(0));
     }
 }
