@@ -11,15 +11,18 @@ namespace Certctl.AgentIngest;
 
 /// <summary>
 /// The agent-facing API. Registration takes the bootstrap token; every <c>/api/v1/agents/{id}/…</c> path takes that agent's own
-/// token (<see cref="AgentAuthenticationFilter"/>). The gateway forwards exactly these paths (its <c>ProxyRoutes</c>).
+/// token (<see cref="AgentAuthenticationMiddleware"/>). The gateway forwards exactly these paths (its <c>ProxyRoutes</c>).
 /// </summary>
 public static class AgentIngestEndpoints
 {
+    /// <summary>Checks the agent token of every endpoint that requires one, before its body is read.</summary>
+    public static IApplicationBuilder UseAgentAuthentication(this IApplicationBuilder app) => app.UseMiddleware<AgentAuthenticationMiddleware>();
+
     public static IEndpointRouteBuilder MapAgentIngestEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/agents", RegistrationEndpoint.RegisterAsync).WithName("RegisterAgent");
 
-        var agent = app.MapGroup("/api/v1/agents/{id}").AddEndpointFilter<AgentAuthenticationFilter>();
+        var agent = app.MapGroup("/api/v1/agents/{id}").WithMetadata(new RequiresAgentToken());
         agent.MapPost("/heartbeat", HeartbeatEndpoint.Record).WithName("AgentHeartbeat");
         agent.MapGet("/work", WorkEndpoint.PollAsync).WithName("AgentWork");
         agent.MapPost("/csr", CsrEndpoint.SubmitAsync).WithName("AgentCsr");

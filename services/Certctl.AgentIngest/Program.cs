@@ -10,6 +10,7 @@ builder.AddAgentIngest();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.UseAgentAuthentication(); // per-agent tokens, before any body is read
 app.MapAgentIngestEndpoints();
 app.WarnWhenRegistrationIsOpen();
 app.Run();

@@ -123,12 +123,18 @@ public sealed class AgentAuthenticationTests(MigratedDatabaseFixture<AgentAuthen
     }
 
     [Fact]
-    public async Task Missing_token_is_401_and_unknown_agent_is_404()
+    public async Task Missing_token_is_401_before_the_body_is_read_and_unknown_agent_is_404()
     {
         await using var host = await IngestHost.StartAsync(database.ConnectionString, output);
         var a = await Fleet.RegisterAsync(host, "agent-c");
         using var anonymous = host.Client();
         using (var response = await anonymous.PostAsync($"/api/v1/agents/{a.Id}/heartbeat", null))
+        {
+            await Problem.ReadAsync(response, HttpStatusCode.Unauthorized);
+        }
+
+        // The token is checked before the body is read: a caller without it learns nothing from the body's parser.
+        using (var response = await anonymous.PostAsync($"/api/v1/agents/{a.Id}/discoveries", new StringContent("{not json", Encoding.UTF8, "application/json")))
         {
             await Problem.ReadAsync(response, HttpStatusCode.Unauthorized);
         }

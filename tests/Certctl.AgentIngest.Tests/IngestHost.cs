@@ -73,6 +73,7 @@ internal sealed class IngestHost : IAsyncDisposable
 
         var app = builder.Build();
         app.MapDefaultEndpoints();
+        app.UseAgentAuthentication();
         app.MapAgentIngestEndpoints();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
