@@ -18,7 +18,7 @@ catch (InfrastructureUnavailableException exception)
 var settings = SuiteSettings.From(builder.Configuration);
 var apiKey = builder.AddOperatorApiKey();
 // Issuer and target configurations are encrypted at rest with this key (AES-256-GCM); only the gateway, which
-// writes them, and the CA connector, which uses them, receive it.
+// writes them, the CA connector, which uses issuers', and agent ingest, which hands each agent its targets', receive it.
 var configEncryptionKey = builder.AddParameter("certctl-config-encryption-key", new EncryptionKeyParameterDefault(), secret: true, persist: true);
 
 var migrations = builder.AddProject<Projects.Certctl_Migrations>("migrations")
@@ -26,7 +26,8 @@ var migrations = builder.AddProject<Projects.Certctl_Migrations>("migrations")
     .WaitFor(infrastructure.DatabaseServer)
     .WithEnvironment("CERTCTL_DEMO_SEED", settings.DemoSeed);
 
-var agentIngest = builder.AddCertctlService<Projects.Certctl_AgentIngest>("agent-ingest", infrastructure, migrations, settings);
+var agentIngest = builder.AddCertctlService<Projects.Certctl_AgentIngest>("agent-ingest", infrastructure, migrations, settings)
+    .WithEnvironment("CERTCTL_CONFIG_ENCRYPTION_KEY", configEncryptionKey);
 var acme = builder.AddCertctlService<Projects.Certctl_Acme>("acme", infrastructure, migrations, settings);
 var gateway = builder.AddCertctlService<Projects.Certctl_Gateway>("gateway", infrastructure, migrations, settings, port: settings.GatewayPort)
     .WithEnvironment("CERTCTL_API_KEYS_NAMED", apiKey.NamedKeysExpression)

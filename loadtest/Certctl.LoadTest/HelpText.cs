@@ -1,5 +1,6 @@
 using System.Globalization;
 using Certctl.LoadTest.Scenarios;
+using Certctl.LoadTest.Agents;
 using Certctl.LoadTest.Seeding;
 
 namespace Certctl.LoadTest;
@@ -64,6 +65,9 @@ public static class HelpText
             output.WriteLine($"  {fixture.Name,-18}{fixture.Description}");
         }
 
+        output.WriteLine($"  {AgentFleet.Name,-18}5,000 Online agents loadtest-agent-00001…, heartbeats over the last 60 s, OS 80/10/10 linux/windows/darwin,");
+        output.WriteLine($"  {string.Empty,-18}tokens derived from ${AgentFleet.SecretVariable} (or --agent-secret); the agent_storm scenario needs the same secret");
+
         output.WriteLine("""
 
             Seed options:
@@ -74,6 +78,7 @@ public static class HelpText
                                       to their seeded status (and expiry, where a run renewed them), so the next bulk renewal
                                       creates every job again
               --remove                delete the fixture's certificates (and their jobs) instead
+              --agent-secret S        agent_storm: the secret the agents' tokens derive from (default: $CERTCTL_LOADTEST_AGENT_SECRET)
 
             Seed exit codes: 0 done (also when nothing needed inserting), 1 database error or demo seed missing, 2 usage error
             or a non-loopback database.

@@ -149,7 +149,7 @@ public sealed partial class EntityIdTests
             IdPrefix.DeploymentTarget, IdPrefix.Issuer, IdPrefix.Owner, IdPrefix.Team, IdPrefix.RenewalPolicy,
             IdPrefix.CertificateProfile, IdPrefix.NotificationEvent, IdPrefix.CertificateRevocation,
             IdPrefix.AcmeAccount, IdPrefix.AcmeOrder, IdPrefix.AcmeAuthorization, IdPrefix.AcmeChallenge,
-            IdPrefix.DiscoveredCertificate,
+            IdPrefix.DiscoveredCertificate, IdPrefix.DiscoveryScan,
         ];
 
         Assert.All(prefixes, prefix => Assert.True(EntityId.IsValidPrefix(prefix)));

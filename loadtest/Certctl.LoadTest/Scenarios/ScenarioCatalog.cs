@@ -8,6 +8,7 @@ public static class ScenarioCatalog
         context => new CeilingScenario(context),
         context => new BulkRenewalScenario(context),
         context => new CertificateListScenario(context),
+        context => new AgentStormScenario(context),
     ];
 
     /// <summary>All scenarios, built for <paramref name="context"/>.</summary>

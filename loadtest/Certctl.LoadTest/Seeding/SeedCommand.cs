@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Certctl.LoadTest.Agents;
 using Npgsql;
 
 namespace Certctl.LoadTest.Seeding;
@@ -25,6 +26,11 @@ public static class SeedCommand
             {
                 HelpText.Write(output);
                 return LoadCommand.ExitPassed;
+            }
+
+            if (string.Equals(options.Fixture, AgentFleet.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                return await AgentSeedCommand.RunAsync(options, output, error, stop);
             }
 
             fixture = Resolve(options);
@@ -109,17 +115,21 @@ public static class SeedCommand
         }
     }
 
-    private static SeedFixture Resolve(SeedOptions options)
+    internal static void RequireDatabase(SeedOptions options)
     {
-        var known = string.Join(", ", SeedFixture.All.Select(f => f.Name));
-        var fixture = options.Fixture is null
-            ? throw new UsageException($"name a fixture ({known}).")
-            : SeedFixture.Find(options.Fixture) ?? throw new UsageException($"unknown fixture '{options.Fixture}' (known: {known}).");
         if (string.IsNullOrWhiteSpace(options.Database))
         {
             throw new UsageException($"give the suite's database: --database \"Host=127.0.0.1;Port=…;Username=postgres;Password=…;Database=certctl\" or {DatabaseTarget.EnvironmentVariable}.");
         }
+    }
 
+    private static SeedFixture Resolve(SeedOptions options)
+    {
+        var known = string.Join(", ", SeedFixture.All.Select(f => f.Name).Append(AgentFleet.Name));
+        var fixture = options.Fixture is null
+            ? throw new UsageException($"name a fixture ({known}).")
+            : SeedFixture.Find(options.Fixture) ?? throw new UsageException($"unknown fixture '{options.Fixture}' (known: {known}).");
+        RequireDatabase(options);
         if (options.Count > fixture.MaxCount)
         {
             throw new UsageException(Text($"--count: {fixture.Name} names certificates with {fixture.Digits} digits, so at most {fixture.MaxCount:N0}."));
@@ -130,7 +140,7 @@ public static class SeedCommand
 
     private static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    private static int Usage(TextWriter error, string message)
+    internal static int Usage(TextWriter error, string message)
     {
         error.WriteLine($"usage error: seed: {message}");
         error.WriteLine("run with --help for the fixtures and options.");

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Certctl.LoadTest.Seeding;
 
 /// <summary>
-/// The command line after <c>seed</c>: <c>&lt;fixture&gt; [--database CONN] [--count N] [--reset-jobs] [--remove]</c>.
+/// The command line after <c>seed</c>: <c>&lt;fixture&gt; [--database CONN] [--count N] [--reset-jobs] [--remove] [--agent-secret S]</c>.
 /// The connection string falls back to <see cref="DatabaseTarget.EnvironmentVariable"/>.
 /// </summary>
 public sealed record SeedOptions
@@ -23,6 +23,9 @@ public sealed record SeedOptions
     public bool Remove { get; init; }
 
     public bool ShowHelp { get; init; }
+
+    /// <summary><c>agent_storm</c> only: the secret the fleet's tokens derive from (else <c>CERTCTL_LOADTEST_AGENT_SECRET</c>); never printed.</summary>
+    public string? AgentSecret { get; init; }
 
     /// <summary>Parses the arguments after <c>seed</c>; throws <see cref="UsageException"/> on anything it does not understand.</summary>
     public static SeedOptions Parse(IReadOnlyList<string> args, Func<string, string?>? environment = null)
@@ -49,6 +52,7 @@ public sealed record SeedOptions
                 "--count" => options with { Count = ParseCount(Value()) },
                 "--reset-jobs" => options with { ResetJobs = true },
                 "--remove" => options with { Remove = true },
+                "--agent-secret" => options with { AgentSecret = Value() },
                 _ => throw new UsageException($"unknown seed option '{name}'."),
             };
         }

@@ -20,4 +20,5 @@ public static class IdPrefix
     public const string AcmeAuthorization = "authz";
     public const string AcmeChallenge = "chal";
     public const string DiscoveredCertificate = "disc";
+    public const string DiscoveryScan = "dscan";
 }

@@ -1,11 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Certctl.Domain;
-using Certctl.Issuance;
 
-namespace Certctl.CaConnector.Issuance;
+namespace Certctl.Issuance;
 
-/// <summary>Turns <c>certificate_profiles</c> columns into the engine's <see cref="IssuanceProfile"/>.</summary>
+/// <summary>Turns <c>certificate_profiles</c> columns into the engine's <see cref="IssuanceProfile"/> (the CA connector issues by it, agent ingest checks CSRs by it).</summary>
 public static class ProfileColumns
 {
     /// <exception cref="CertificateAuthorityException">A column holds something the engine cannot apply (an operator must fix the profile).</exception>
