@@ -43,6 +43,10 @@ public abstract class AgentLoop(AgentSession session, TimeProvider time, ILogger
             {
                 return;
             }
+            catch (Refit.ApiException exception) when (exception.StatusCode == System.Net.HttpStatusCode.Gone)
+            {
+                return; // retired: RetirementHandler has already asked the host to stop
+            }
             catch (Exception exception)
             {
                 ConsecutiveFailures++;

@@ -47,7 +47,7 @@ public static class AgentServiceRegistration
 
         services.AddTransient<AgentTokenHandler>();
         services.AddTransient<RetirementHandler>();
-        services.AddRefitClient<IAgentApi>(AgentJson.RefitSettings())
+        services.AddRefitGeneratedClient<IAgentApi>(AgentJson.RefitSettings())
             .ConfigureHttpClient((provider, client) =>
             {
                 var options = provider.GetRequiredService<IOptions<AgentOptions>>().Value;
