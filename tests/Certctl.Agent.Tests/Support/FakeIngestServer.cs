@@ -144,7 +144,7 @@ public sealed class FakeIngestServer : IAsyncDisposable
         {
             item["target_id"] = "tgt-" + jobId;
             item["target_type"] = targetType;
-            item["target_config"] = targetConfig;
+            item["target_config"] = targetConfig?.DeepClone();
         }
 
         if (commonName is not null)
