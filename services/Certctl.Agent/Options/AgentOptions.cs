@@ -12,8 +12,11 @@ public sealed class AgentOptions
     [ConfigurationKeyName("CERTCTL_AGENT_BOOTSTRAP_TOKEN")]
     public string? BootstrapToken { get; set; }
 
+    /// <summary>The agent's name on the server, unique across the fleet; the host name when unset.</summary>
     [ConfigurationKeyName("CERTCTL_AGENT_NAME")]
-    public string Name { get; set; } = "certctl-agent";
+    public string? Name { get; set; }
+
+    internal string AgentName => string.IsNullOrWhiteSpace(Name) ? Environment.MachineName : Name.Trim();
 
     [ConfigurationKeyName("CERTCTL_AGENT_STATE_DIR")]
     public string StateDirectory { get; set; } = "/var/lib/certctl/agent";

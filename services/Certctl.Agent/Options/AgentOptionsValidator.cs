@@ -21,9 +21,9 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             }
         }
 
-        if (string.IsNullOrWhiteSpace(options.Name) || options.Name.Length > 128)
+        if (options.AgentName.Length > 128)
         {
-            failures.Add("CERTCTL_AGENT_NAME must be 1 to 128 characters.");
+            failures.Add("CERTCTL_AGENT_NAME must be at most 128 characters.");
         }
 
         RequireAbsolute("CERTCTL_AGENT_STATE_DIR", options.StateDirectory, failures);

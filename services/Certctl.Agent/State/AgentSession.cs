@@ -56,7 +56,7 @@ public sealed class AgentSession(
     private async Task<AgentCredentials> RegisterAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var request = new RegistrationRequest(settings.Name, host.Hostname, host.Os, host.Architecture, host.IpAddress(), HostFacts.AgentVersion);
+        var request = new RegistrationRequest(settings.AgentName, host.Hostname, host.Os, host.Architecture, host.IpAddress(), HostFacts.AgentVersion);
         var registered = await api.RegisterAsync(request, settings.BootstrapToken ?? "", cancellationToken);
         if (string.IsNullOrWhiteSpace(registered.Id) || string.IsNullOrWhiteSpace(registered.Credential))
         {
