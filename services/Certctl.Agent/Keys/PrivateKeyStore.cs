@@ -29,7 +29,8 @@ public sealed class PrivateKeyStore(IOptions<AgentOptions> options)
         PrivateFolder.Ensure(options.Value.KeyDirectory);
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var der = key.ExportECPrivateKey();
-        var pem = Encoding.ASCII.GetBytes(PemEncoding.WriteString("EC PRIVATE KEY", der));
+        var chars = PemEncoding.Write("EC PRIVATE KEY", der);
+        var pem = Encoding.ASCII.GetBytes(chars);
         try
         {
             if (File.Exists(path))
@@ -43,6 +44,7 @@ public sealed class PrivateKeyStore(IOptions<AgentOptions> options)
         {
             CryptographicOperations.ZeroMemory(der);
             CryptographicOperations.ZeroMemory(pem);
+            Array.Clear(chars);
         }
 
         return key;
