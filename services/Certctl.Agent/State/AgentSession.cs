@@ -58,12 +58,12 @@ public sealed class AgentSession(
         var settings = options.Value;
         var request = new RegistrationRequest(settings.AgentName, host.Hostname, host.Os, host.Architecture, host.IpAddress(), HostFacts.AgentVersion);
         var registered = await api.RegisterAsync(request, settings.BootstrapToken ?? "", cancellationToken);
-        if (string.IsNullOrWhiteSpace(registered.Id) || string.IsNullOrWhiteSpace(registered.Credential))
+        if (string.IsNullOrWhiteSpace(registered.Id) || string.IsNullOrWhiteSpace(registered.ApiKey))
         {
             throw new InvalidOperationException("The server registered the agent but returned no id and token.");
         }
 
-        var credentials = new AgentCredentials(registered.Id, registered.Credential, settings.ServerUrl, time.GetUtcNow());
+        var credentials = new AgentCredentials(registered.Id, registered.ApiKey, settings.ServerUrl, time.GetUtcNow());
         store.Save(credentials);
         logger.LogInformation("Registered as agent {AgentId}; credentials kept in {StateFile}", credentials.AgentId, store.FilePath);
         return credentials;

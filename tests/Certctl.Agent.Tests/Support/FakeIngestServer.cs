@@ -96,7 +96,7 @@ public sealed class FakeIngestServer : IAsyncDisposable
         app.MapPost("/api/v1/agents", (JsonObject body) =>
         {
             Interlocked.Increment(ref _registrations);
-            return Results.Json(new JsonObject { ["id"] = AgentId, ["name"] = body["name"]?.GetValue<string>(), ["token"] = AgentToken }, statusCode: 201);
+            return Results.Json(new JsonObject { ["id"] = AgentId, ["name"] = body["name"]?.GetValue<string>(), ["api_key"] = AgentToken }, statusCode: 201);
         });
         app.MapPost("/api/v1/agents/{id}/heartbeat", (string id, JsonObject body) =>
         {
