@@ -2,7 +2,8 @@ using Certctl.Agent.Hosting;
 
 // Certctl.Agent: registers once, heartbeats, polls for work, makes keys and CSRs on this host, deploys certificates to
 // its targets and reports what it finds on disk. Exits 0 when the server retires it.
-var builder = Host.CreateApplicationBuilder(args);
+// Settings beside the program, wherever systemd starts it from.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddAgentTelemetry();
 builder.Services.AddCertctlAgent(builder.Configuration);
 

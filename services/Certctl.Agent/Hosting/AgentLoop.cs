@@ -47,11 +47,18 @@ public abstract class AgentLoop(AgentSession session, TimeProvider time, ILogger
             {
                 return; // retired: RetirementHandler has already asked the host to stop
             }
+            catch (Exception exception) when (exception is HttpRequestException or Refit.ApiExceptionBase or TaskCanceledException)
+            {
+                // The server unreachable or refusing: expected now and then, so one line, not a stack trace every back-off.
+                ConsecutiveFailures++;
+                logger.LogWarning("{Loop} failed ({Failures} in a row): {Error}; next try after {Interval} plus a {Backoff} back-off",
+                    Name, ConsecutiveFailures, exception.Message, Interval, FailureBackoff.For(ConsecutiveFailures));
+            }
             catch (Exception exception)
             {
                 ConsecutiveFailures++;
-                logger.LogWarning(exception, "{Loop} failed ({Failures} in a row); next try after a {Backoff} back-off",
-                    Name, ConsecutiveFailures, FailureBackoff.For(ConsecutiveFailures));
+                logger.LogError(exception, "{Loop} failed ({Failures} in a row); next try after {Interval} plus a {Backoff} back-off",
+                    Name, ConsecutiveFailures, Interval, FailureBackoff.For(ConsecutiveFailures));
             }
 
             try

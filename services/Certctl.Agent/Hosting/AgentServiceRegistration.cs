@@ -77,6 +77,8 @@ public static class AgentServiceRegistration
             ConnectTimeout = TimeSpan.FromSeconds(10),
             MaxConnectionsPerServer = 10,
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
+            // The loops keep one client for the agent's life: recycling connections lets a moved server (DNS) be found.
+            PooledConnectionLifetime = TimeSpan.FromMinutes(10),
             SslOptions = new SslClientAuthenticationOptions { EnabledSslProtocols = SslProtocols.Tls13 },
         };
 

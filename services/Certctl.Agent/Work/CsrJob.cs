@@ -39,7 +39,7 @@ public sealed class CsrJob(IAgentApi api, PrivateKeyStore keys, JobReporter repo
         {
             await api.SubmitCsrAsync(agentId, new CsrSubmission(csr, item.CertificateId), cancellationToken);
         }
-        catch (Exception exception) when (exception is Refit.ApiException or HttpRequestException)
+        catch (Exception exception) when (exception is Refit.ApiExceptionBase or HttpRequestException)
         {
             await reporter.ReportAsync(agentId, item.Id, JobWireNames.Failed, $"CSR submission failed: {exception.Message}", cancellationToken);
             return;

@@ -46,7 +46,7 @@ public sealed class DeploymentJob(
                 ?? throw new InvalidOperationException($"no key on this host matches the certificate ({keys.PathOf(item.CertificateId)})");
             material = new CertificateMaterial(leafPem, chainPem, key);
         }
-        catch (Exception exception) when (exception is Refit.ApiException or HttpRequestException or FormatException
+        catch (Exception exception) when (exception is Refit.ApiExceptionBase or HttpRequestException or FormatException
                                               or System.Security.Cryptography.CryptographicException or InvalidOperationException or ArgumentException or IOException)
         {
             await reporter.ReportAsync(agentId, item.Id, JobWireNames.Failed, $"deployment failed: {exception.Message}", cancellationToken);
@@ -117,7 +117,7 @@ public sealed class DeploymentJob(
         {
             await api.ReportVerificationAsync(agentId, item.Id, new VerificationReport(item.TargetId, expected, served.Fingerprint, verified, error), cancellationToken);
         }
-        catch (Exception exception) when (exception is Refit.ApiException or HttpRequestException)
+        catch (Exception exception) when (exception is Refit.ApiExceptionBase or HttpRequestException)
         {
             logger.LogWarning(exception, "Job {JobId}: could not report the verification", item.Id);
         }

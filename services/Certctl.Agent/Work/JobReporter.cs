@@ -18,7 +18,7 @@ public sealed class JobReporter(IAgentApi api, AgentRetirement retirement, ILogg
         {
             await api.ReportJobStatusAsync(agentId, jobId, new JobStatusReport(status, error), cancellationToken);
         }
-        catch (Exception exception) when (exception is Refit.ApiException or HttpRequestException && !retirement.IsRetired)
+        catch (Exception exception) when (exception is Refit.ApiExceptionBase or HttpRequestException && !retirement.IsRetired)
         {
             logger.LogWarning(exception, "Could not report job {JobId} as {Status}", jobId, status);
         }
