@@ -70,6 +70,22 @@ public sealed class WorkFlowTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_csr_that_cannot_reach_the_server_is_reported_failed_and_sent_again_on_the_next_poll()
+    {
+        _server.DropCsrConnections = true;
+
+        await RunAsync(FakeIngestServer.WorkItem("job-csr", "Renewal", "AwaitingCSR", CertificateId, commonName: "web.example.com"));
+
+        var report = Assert.Single(_server.StatusReports);
+        Assert.Equal(("job-csr", "Failed"), (report.JobId, report.Status));
+        Assert.Contains("CSR submission failed", report.Error);
+
+        _server.DropCsrConnections = false;
+        await RunAsync(FakeIngestServer.WorkItem("job-csr", "Renewal", "AwaitingCSR", CertificateId, commonName: "web.example.com"));
+        Assert.Single(_server.Csrs);
+    }
+
+    [Fact]
     public async Task Nginx_deployment_writes_fullchain_and_key_reloads_and_a_second_deployment_is_skipped_by_sha256()
     {
         await IssueAsync();

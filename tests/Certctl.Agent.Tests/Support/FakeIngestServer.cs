@@ -51,6 +51,9 @@ public sealed class FakeIngestServer : IAsyncDisposable
     /// <summary>Work lists the next polls return (an empty list once empty).</summary>
     public ConcurrentQueue<JsonArray> WorkAnswers { get; } = new();
 
+    /// <summary>When set, a CSR submission's connection is cut before any answer (a network failure).</summary>
+    public bool DropCsrConnections { get; set; }
+
     /// <summary>When set, every agent call (not registration) answers 410: the agent was retired.</summary>
     public bool Retired { get; set; }
 
@@ -109,8 +112,14 @@ public sealed class FakeIngestServer : IAsyncDisposable
             var jobs = WorkAnswers.TryDequeue(out var answer) ? answer : [];
             return Results.Json(new JsonObject { ["jobs"] = jobs, ["count"] = jobs.Count });
         });
-        app.MapPost("/api/v1/agents/{id}/csr", (string id, JsonObject body) =>
+        app.MapPost("/api/v1/agents/{id}/csr", (string id, JsonObject body, HttpContext context) =>
         {
+            if (DropCsrConnections)
+            {
+                context.Abort();
+                return Results.Empty;
+            }
+
             Csrs.Enqueue(body);
             Certificates[body["certificate_id"]!.GetValue<string>()] = Authority.Sign(body["csr_pem"]!.GetValue<string>());
             return Results.Json(new JsonObject { ["status"] = "csr_signed" }, statusCode: 202);
