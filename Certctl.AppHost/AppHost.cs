@@ -26,7 +26,10 @@ var migrations = builder.AddProject<Projects.Certctl_Migrations>("migrations")
     .WaitFor(infrastructure.DatabaseServer)
     .WithEnvironment("CERTCTL_DEMO_SEED", settings.DemoSeed);
 
+// Agents register once with this token and receive their own; only the ingest service and the demo agent get it.
+var agentBootstrapToken = builder.AddParameter("certctl-agent-bootstrap-token", new EncryptionKeyParameterDefault(), secret: true, persist: true);
 var agentIngest = builder.AddCertctlService<Projects.Certctl_AgentIngest>("agent-ingest", infrastructure, migrations, settings)
+    .WithEnvironment("CERTCTL_AGENT_BOOTSTRAP_TOKEN", agentBootstrapToken)
     .WithEnvironment("CERTCTL_CONFIG_ENCRYPTION_KEY", configEncryptionKey);
 var acme = builder.AddCertctlService<Projects.Certctl_Acme>("acme", infrastructure, migrations, settings);
 var gateway = builder.AddCertctlService<Projects.Certctl_Gateway>("gateway", infrastructure, migrations, settings, port: settings.GatewayPort)
@@ -37,6 +40,7 @@ var gateway = builder.AddCertctlService<Projects.Certctl_Gateway>("gateway", inf
 var scheduler = builder.AddCertctlService<Projects.Certctl_Scheduler>("scheduler", infrastructure, migrations, settings);
 var caConnector = builder.AddCertctlService<Projects.Certctl_CaConnector>("ca-connector", infrastructure, migrations, settings)
     .WithEnvironment("CERTCTL_CONFIG_ENCRYPTION_KEY", configEncryptionKey);
+builder.AddDemoAgent(agentIngest, agentBootstrapToken);
 
 SuiteBanner.AnnounceWhenReady(builder,
     [infrastructure.DatabaseServer.Resource, infrastructure.Messaging.Resource,
