@@ -3,6 +3,7 @@ using Certctl.CaConnector.Issuers;
 using Certctl.CaConnector.Issuers.DigiCert;
 using Certctl.CaConnector.Issuers.Sectigo;
 using Certctl.CaConnector.Polling;
+using Certctl.CaConnector.RenewalInfo;
 using Certctl.CaConnector.Revocation;
 using Certctl.Domain;
 using Certctl.Issuance;
@@ -32,6 +33,7 @@ public static class CaConnectorServiceExtensions
         services.AddHostedService<IssuerRegistryWarmUp>();
         services.AddRevocation(configuration);
         services.AddAsyncIssuers(configuration);
+        services.AddAcmeRenewalInfo(configuration);
         return services;
     }
 

@@ -15,6 +15,9 @@ namespace Certctl.Scheduler.Renewal;
 /// Failed ones gave up (an operator renews them) and Expired, Revoked and Archived ones are not renewed by the scheduler.
 /// The job starts AwaitingApproval when the profile requires approval (with its approval request), AwaitingCSR in agent key mode,
 /// Pending in server key mode; the partial unique index on active jobs turns a certificate that already has one into a skip.
+/// Where the issuer offers ACME Renewal Information, a certificate is also due once the renewal time the CA connector chose inside
+/// the suggested window has passed (<c>certificate_renewal_info.renew_at</c>), even before the policy's window opens; that time counts
+/// only while it belongs to the certificate's current version (its NotAfter is the certificate's expiry).
 /// </remarks>
 public sealed class RenewalScan(
     NpgsqlDataSource dataSource, TimeProvider timeProvider, [FromKeyedServices(JobDispatcher.LoopName)] LoopWakeup? dispatch = null)
@@ -27,9 +30,15 @@ public sealed class RenewalScan(
     public const string Actor = "scheduler";
 
     private static readonly string Sql = $"""
-        WITH due AS (
+        WITH ari AS (
+            -- Certificates whose ARI renewal time has passed, read through the partial renew_at index; a hashed set, so the
+            -- scan pays one probe per certificate instead of a join.
+            SELECT certificate_id, not_after FROM certificate_renewal_info WHERE renew_at <= @now
+        ),
+        due AS (
             SELECT c.id AS certificate_id, c.keygen_mode, c.common_name, c.certificate_profile_id,
                    COALESCE(p.requires_approval, FALSE) AS gated, COALESCE(rp.max_retries + 1, 3) AS max_attempts,
+                   (c.id, c.expires_at) IN (SELECT certificate_id, not_after FROM ari) AS ari_due,
                    {SqlEntityIds.Expression("job", "id_time")} AS job_id
             FROM managed_certificates c
             LEFT JOIN renewal_policies rp ON rp.id = c.renewal_policy_id
@@ -42,11 +51,12 @@ public sealed class RenewalScan(
             WHERE c.status IN ('Active', 'Expiring')
               AND c.expires_at IS NOT NULL
               AND COALESCE(rp.auto_renew, TRUE)
-              AND @now >= CASE
+              AND (@now >= CASE
                     WHEN rp.renewal_window_fraction IS NOT NULL AND latest.not_before < c.expires_at
                         THEN latest.not_before + (c.expires_at - latest.not_before) * rp.renewal_window_fraction
                     ELSE c.expires_at - make_interval(days => COALESCE(rp.renewal_window_days, 30))
                   END
+                OR (c.id, c.expires_at) IN (SELECT certificate_id, not_after FROM ari))
         ),
         created AS (
             INSERT INTO jobs (id, type, certificate_id, status, max_attempts, requested_by, scheduled_at, next_attempt_at, created_at, updated_at)
@@ -77,7 +87,8 @@ public sealed class RenewalScan(
                    jsonb_build_object('created', count(*),
                                       'awaiting_approval', count(*) FILTER (WHERE status = 'AwaitingApproval'),
                                       'awaiting_csr', count(*) FILTER (WHERE status = 'AwaitingCSR'),
-                                      'pending', count(*) FILTER (WHERE status = 'Pending'))
+                                      'pending', count(*) FILTER (WHERE status = 'Pending'),
+                                      'ari_window_reached', count(*) FILTER (WHERE certificate_id IN (SELECT certificate_id FROM due WHERE ari_due)))
             FROM created
             HAVING count(*) > 0
         )
