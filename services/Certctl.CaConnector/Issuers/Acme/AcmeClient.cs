@@ -15,7 +15,7 @@ namespace Certctl.CaConnector.Issuers.Acme;
 public sealed class AcmeClient(HttpClient http, Uri directoryUrl, TimeProvider time) : IDisposable
 {
     /// <summary>How often one request is sent again after a badNonce answer (each time with the fresh nonce it carried).</summary>
-    public const int BadNonceRetries = 3;
+    public const int BadNonceRetries = 5;
 
     private const string JoseJson = "application/jose+json";
 
