@@ -49,6 +49,7 @@ public static class CaConnectorServiceExtensions
         services.AddHttpClient(DigiCertConnector.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30)).RemoveAllResilienceHandlers();
         services.AddHttpClient(SectigoConnector.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30)).RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
+        services.AddOptions<AcmeOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<AcmeAccountStore>();
         services.TryAddSingleton<Http01ChallengeStore>();
         services.TryAddSingleton<Http01Responder>();

@@ -19,7 +19,8 @@ public sealed class AcmeHarness(PebbleServer pebble, int httpPort, string connec
     public ConnectorHost Host { get; private set; } = null!;
 
     /// <summary>Starts a connector host (a new process, as far as the connector can tell), stopping the current one first.</summary>
-    public async Task StartHostAsync()
+    /// <param name="configureServices">Replaces registrations of the new host (e.g. options).</param>
+    public async Task StartHostAsync(Action<IServiceCollection>? configureServices = null)
     {
         if (Host is not null)
         {
@@ -31,7 +32,7 @@ public sealed class AcmeHarness(PebbleServer pebble, int httpPort, string connec
         Task<ConnectorHost> start;
         using (ExecutionContext.SuppressFlow())
         {
-            start = Task.Run(() => ConnectorHost.StartAsync(connectionString, amqpUri, output));
+            start = Task.Run(() => ConnectorHost.StartAsync(connectionString, amqpUri, output, configureServices));
         }
 
         Host = await start;

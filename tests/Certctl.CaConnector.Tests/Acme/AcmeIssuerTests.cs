@@ -52,6 +52,23 @@ public sealed class AcmeIssuerTests(
     }
 
     [Fact]
+    public async Task An_order_still_processing_after_finalize_is_parked_with_its_URL_and_finished_by_the_poller()
+    {
+        // Pebble answers finalize with "processing" and issues in the background: without a wait the job is parked.
+        await _h.StartHostAsync(services => services.Configure<AcmeOptions>(options => options.FinalizeWaitSeconds = 0));
+        var job = await _h.NewJobAsync(await _h.IssuerAsync());
+
+        await _h.PublishAsync(job);
+
+        var issued = await _h.IssuedAsync(job);
+        var row = await _h.Issuers.JobAsync(job.JobId);
+        Assert.Equal(("Completed", 1), (row.Status, row.Attempts));
+        Assert.StartsWith(_h.Pebble.DirectoryUrl.Replace("/dir", "/my-order/", StringComparison.Ordinal), row.OrderId);
+        await _h.AssertChainsToPebbleRootAsync(await _h.ChainAsync(issued.VersionId));
+        Assert.Equal(1, await _h.VersionCountAsync(job));
+    }
+
+    [Fact]
     public async Task An_agent_key_job_is_finalized_with_the_agents_CSR()
     {
         var job = await _h.NewJobAsync(await _h.IssuerAsync(), KeygenMode.Agent);

@@ -10,7 +10,7 @@ namespace Certctl.CaConnector.Issuers.Acme;
 /// An external ACME CA (RFC 8555): the issuer's stored account, newOrder for the job's names, one challenge per pending
 /// authorization (http-01 through <see cref="Http01Responder"/>, dns-01 through <see cref="Dns01Hooks"/>), finalize with
 /// the CSR, and the PEM chain. The challenge phase and finalize run inside the submission (they need the CSR and, for
-/// dns-01, the clean-up); an order still processing a few seconds after finalize is parked for the async-order poller,
+/// dns-01, the clean-up); an order still processing <c>CERTCTL_ACME_FINALIZE_WAIT_SECONDS</c> after finalize is parked for the async-order poller,
 /// which only has to download it.
 /// </summary>
 public sealed class AcmeConnector(
@@ -21,14 +21,12 @@ public sealed class AcmeConnector(
     Http01ChallengeStore http01,
     Http01Responder responder,
     TimeSpan pollMaxWait,
+    TimeSpan finalizeWait,
     TimeProvider time,
     ILogger logger) : IAsyncIssuerConnector
 {
     /// <summary>How long the authorizations may take to become valid once their challenges are answered.</summary>
     public static readonly TimeSpan ChallengeTimeout = TimeSpan.FromMinutes(2);
-
-    /// <summary>How long the submission waits for a finalized order before parking it for the poller.</summary>
-    public static readonly TimeSpan FinalizeWait = TimeSpan.FromSeconds(10);
 
     public string Vendor => "ACME";
 
@@ -62,9 +60,9 @@ public sealed class AcmeConnector(
             var finalizeUrl = order.Finalize ?? throw new CertificateAuthorityException($"The ACME order {orderUrl} names no finalize URL.");
             order = (await client.PostAsync<AcmeOrder>(account.Key, account.Url, finalizeUrl,
                 new Dictionary<string, string> { ["csr"] = Base64Url.EncodeToString(Der(csr.Pem)) }, "finalize", cancellationToken)).Body;
-            if (order.Status == "processing")
+            if (order.Status == "processing" && finalizeWait > TimeSpan.Zero)
             {
-                order = await WaitWhileAsync(account, orderUrl, "processing", FinalizeWait, cancellationToken);
+                order = await WaitWhileAsync(account, orderUrl, "processing", finalizeWait, cancellationToken);
             }
 
             return order.Status switch

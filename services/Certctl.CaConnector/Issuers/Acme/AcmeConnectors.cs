@@ -18,6 +18,7 @@ public sealed class AcmeConnectors(
     Http01ChallengeStore http01,
     Http01Responder responder,
     IOptions<AsyncPollOptions> polling,
+    IOptions<AcmeOptions> options,
     TimeProvider time,
     ILoggerFactory loggers)
 {
@@ -40,7 +41,7 @@ public sealed class AcmeConnectors(
         var client = new AcmeClient(new HttpClient(Handler(row.Id, configuration)) { Timeout = TimeSpan.FromSeconds(30) }, new Uri(configuration.DirectoryUrl!), time);
         var logger = loggers.CreateLogger<AcmeConnector>();
         var connector = new AcmeConnector(row.Id, configuration, client, new AcmeAccounts(row.Id, configuration, client, accounts, logger), http01, responder,
-            polling.Value.MaxWaitFor(configuration.PollMaxWaitSeconds, 0), time, logger);
+            polling.Value.MaxWaitFor(configuration.PollMaxWaitSeconds, 0), TimeSpan.FromSeconds(options.Value.FinalizeWaitSeconds), time, logger);
         // An operator's change replaces the connector; the old one's in-flight calls finish on their own client.
         _connectors[row.Id] = (row.ConfigurationJson, connector);
         return connector;
