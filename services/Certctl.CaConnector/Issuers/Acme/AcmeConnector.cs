@@ -25,7 +25,7 @@ public sealed class AcmeConnector(
     TimeProvider time,
     ILogger logger) : IAsyncIssuerConnector
 {
-    /// <summary>How long the authorizations may take to become valid once their challenges are answered.</summary>
+    /// <summary>How long the order's authorizations may take, together, to become valid once their challenges are answered.</summary>
     public static readonly TimeSpan ChallengeTimeout = TimeSpan.FromMinutes(2);
 
     public string Vendor => "ACME";
@@ -162,9 +162,11 @@ public sealed class AcmeConnector(
                 await client.PostAsync<AcmeChallenge>(account.Key, account.Url, challenge.Url, new Dictionary<string, string>(), "challenge response", cancellationToken);
             }
 
+            // One deadline for all of them: the CA validates them in parallel, and the submission as a whole must stay bounded.
+            var deadline = time.GetUtcNow() + ChallengeTimeout;
             foreach (var (url, authorization, challenge) in answered)
             {
-                var settled = await WaitForAuthorizationAsync(account, url, cancellationToken);
+                var settled = await WaitForAuthorizationAsync(account, url, deadline, cancellationToken);
                 if (settled.Status != "valid")
                 {
                     var error = settled.Challenges?.FirstOrDefault(c => c.Url == challenge.Url)?.Error;
@@ -217,9 +219,8 @@ public sealed class AcmeConnector(
         }
     }
 
-    private async Task<AcmeAuthorization> WaitForAuthorizationAsync(AcmeAccountSession account, string url, CancellationToken cancellationToken)
+    private async Task<AcmeAuthorization> WaitForAuthorizationAsync(AcmeAccountSession account, string url, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
-        var deadline = time.GetUtcNow() + ChallengeTimeout;
         for (var polls = 0; ; polls++)
         {
             var reply = await client.PostAsync<AcmeAuthorization>(account.Key, account.Url, url, null, "authorization", cancellationToken);
