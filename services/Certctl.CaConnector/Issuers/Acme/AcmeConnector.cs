@@ -52,6 +52,11 @@ public sealed class AcmeConnector(
 
             await AuthorizeAsync(account, placed.Body.Authorizations ?? [], cancellationToken);
             var order = await WaitWhileAsync(account, orderUrl, "pending", ChallengeTimeout, cancellationToken);
+            if (order.Status == "pending")
+            {
+                throw new IssuerUnavailableException($"ACME issuer '{issuerId}': order {orderUrl} was still pending {ChallengeTimeout.TotalSeconds:0} s after its authorizations were valid.");
+            }
+
             if (order.Status != "ready")
             {
                 throw Refused(orderUrl, order);
