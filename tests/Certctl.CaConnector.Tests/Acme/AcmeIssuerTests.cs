@@ -71,7 +71,8 @@ public sealed class AcmeIssuerTests(
     [Fact]
     public async Task An_agent_key_job_is_finalized_with_the_agents_CSR()
     {
-        var job = await _h.NewJobAsync(await _h.IssuerAsync(), KeygenMode.Agent);
+        // insecure instead of ca_bundle_path: the test CA's TLS is not verified at all.
+        var job = await _h.NewJobAsync(await _h.IssuerAsync(new() { ["ca_bundle_path"] = null, ["insecure"] = true }), KeygenMode.Agent);
         using var agentKey = await _h.AgentCsrAsync(job);
 
         await _h.PublishAsync(job);
@@ -102,6 +103,19 @@ public sealed class AcmeIssuerTests(
         var (keyAfter, accountAfter) = await _h.AccountAsync(issuer);
         Assert.Equal(keyBefore, keyAfter);
         Assert.Equal(accountBefore, accountAfter);
+    }
+
+    [Fact]
+    public async Task An_ACME_server_whose_TLS_is_not_trusted_is_a_transient_failure()
+    {
+        var job = await _h.NewJobAsync(await _h.IssuerAsync(new() { ["ca_bundle_path"] = null }));
+
+        await _h.PublishAsync(job);
+
+        var failed = await _h.FailedAsync(job);
+        Assert.True(failed.Retryable);
+        Assert.Contains("ACME directory", failed.Reason);
+        Assert.Equal(0, await _h.VersionCountAsync(job));
     }
 
     [Fact]
