@@ -38,7 +38,7 @@ public sealed class AcmeIssuerTests(
         var chain = await _h.ChainAsync(issued.VersionId);
         await _h.AssertChainsToPebbleRootAsync(chain);
         var names = chain[0].Extensions.OfType<System.Security.Cryptography.X509Certificates.X509SubjectAlternativeNameExtension>().Single().EnumerateDnsNames();
-        Assert.Equal([job.CommonName, $"alt-{job.CommonName}"], names.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { job.CommonName, $"alt-{job.CommonName}" }.Order(StringComparer.Ordinal), names.Order(StringComparer.Ordinal));
         Assert.Equal(1, await _h.VersionCountAsync(job));
         Assert.Equal("Completed", await _h.JobStatusAsync(job));
 
