@@ -5,6 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")"
 source scripts/prerequisites.sh
 ensure_prerequisites
+ensure_test_prerequisites
 
 echo "certctl: building (Release, warnings are errors)…"
 if ! dotnet build Certctl.sln -c Release -nologo -v quiet -clp:"ErrorsOnly;Summary"; then

@@ -20,6 +20,27 @@ rabbitmq_installed() {
   [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || command -v rabbitmq-server >/dev/null 2>&1
 }
 
+# Test-only: the ACME connector's tests issue through the real pebble test CA (pebble-challtestsrv serves their DNS,
+# and their dns-01 hook scripts call it with curl), whatever runs Postgres and RabbitMQ.
+ensure_test_prerequisites() {
+  local packages=()
+  { [ -x /usr/bin/pebble ] && [ -x /usr/bin/pebble-challtestsrv ]; } || packages+=(pebble)
+  command -v curl >/dev/null 2>&1 || packages+=(curl)
+  if [ "${#packages[@]}" -eq 0 ]; then
+    return
+  fi
+
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "certctl: missing ${packages[*]} (the ACME connector tests need them); install them with your package manager." >&2
+    exit 1
+  fi
+
+  echo "certctl: installing ${packages[*]} for the tests…"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+  echo "certctl: installed ${packages[*]}."
+}
+
 ensure_prerequisites() {
   if ! command -v dotnet >/dev/null 2>&1; then
     echo "certctl: the .NET 10 SDK is missing (dotnet is not on PATH). Install it: https://dot.net" >&2

@@ -1,5 +1,6 @@
 using Certctl.CaConnector.Issuance;
 using Certctl.CaConnector.Issuers;
+using Certctl.CaConnector.Issuers.Acme;
 using Certctl.CaConnector.Issuers.DigiCert;
 using Certctl.CaConnector.Issuers.Sectigo;
 using Certctl.CaConnector.Polling;
@@ -37,7 +38,7 @@ public static class CaConnectorServiceExtensions
         return services;
     }
 
-    /// <summary>The connector seam, the commercial CA connectors and the poller of their orders.</summary>
+    /// <summary>The connector seam, the commercial and ACME CA connectors, and the poller of their orders.</summary>
     private static IServiceCollection AddAsyncIssuers(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AsyncPollOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
@@ -50,6 +51,12 @@ public static class CaConnectorServiceExtensions
         services.AddHttpClient(DigiCertConnector.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30)).RemoveAllResilienceHandlers();
         services.AddHttpClient(SectigoConnector.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30)).RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
+        services.AddOptions<AcmeOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<AcmeAccountStore>();
+        services.TryAddSingleton<Http01ChallengeStore>();
+        services.TryAddSingleton<Http01Responder>();
+        services.TryAddSingleton<AcmeConnectors>();
+        services.AddHostedService<Http01ResponderWarmUp>();
         services.TryAddSingleton<IssuerConnectors>();
         services.TryAddSingleton<IssuanceOutcomes>();
         services.TryAddSingleton<AsyncOrderStore>();

@@ -23,7 +23,7 @@ public sealed class AsyncIssuerRows(string connectionString)
         var id = $"iss-{type.ToLowerInvariant()}-{Guid.NewGuid():N}"[..24];
         var cipher = new ConfigurationCipher(Convert.FromBase64String(ConnectorHost.EncryptionKey));
         var sealedConfiguration = cipher.Encrypt(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(configuration)), id);
-        var redacted = configuration.ToDictionary(entry => entry.Key, entry => entry.Key is "api_key" or "login" or "password" ? "********" : entry.Value);
+        var redacted = configuration.ToDictionary(entry => entry.Key, entry => entry.Key is "api_key" or "login" or "password" or "eab_hmac" ? "********" : entry.Value);
         await Sql.ExecuteAsync(connectionString,
             "INSERT INTO issuers (id, name, type, config, encrypted_config, enabled) VALUES ($1, $1, $2, $3::jsonb, $4, TRUE)",
             id, type, JsonSerializer.Serialize(redacted), sealedConfiguration);

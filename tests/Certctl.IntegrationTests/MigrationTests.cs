@@ -12,6 +12,7 @@ public sealed class MigrationTests(ITestOutputHelper output)
         "0004_audit.sql", "0005_notifications_revocation_crl.sql", "0006_acme.sql", "0007_discovery_created_keyset.sql",
         "0008_list_change_journals.sql", "0009_ca_connector.sql", "0010_scheduler.sql", "0011_async_issuers.sql",
         "0012_revocation_crl_ocsp.sql", "0013_notifications.sql", "0014_list_journal_xids.sql", "0015_dispatch_index.sql",
+        "0016_acme_issuer.sql",
         "0017_acme_renewal_info.sql",
     ];
 
@@ -23,7 +24,7 @@ public sealed class MigrationTests(ITestOutputHelper output)
         "issuance_approval_requests", "audit_events", "notification_events", "certificate_revocations", "crl_cache",
         "acme_accounts", "acme_orders", "acme_authorizations", "acme_challenges", "acme_redeemed_nonces", "acme_rate_limits",
         "managed_certificates_changes", "jobs_changes", "agents_changes", "audit_events_changes", "discovered_certificates_changes",
-        "issuer_ca_keys", "ocsp_responders", "certificate_renewal_info",
+        "issuer_ca_keys", "ocsp_responders", "acme_issuer_accounts", "acme_http01_challenges", "certificate_renewal_info",
         DatabaseMigrator.JournalTable,
     ];
 

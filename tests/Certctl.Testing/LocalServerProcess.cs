@@ -23,8 +23,8 @@ internal sealed class LocalServerProcess : IDisposable
     /// <summary>True once the script has ended (the server failed to start, or was stopped).</summary>
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Starts <c>bash script</c> with the given environment, stdin closed and output appended to <paramref name="logPath"/>.</summary>
-    public static LocalServerProcess Start(string name, string script, string logPath, IReadOnlyDictionary<string, string> environment)
+    /// <summary>Starts <c>bash script arguments…</c> with the given environment, stdin closed and output appended to <paramref name="logPath"/>.</summary>
+    public static LocalServerProcess Start(string name, string script, string logPath, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         // The shell redirects, not .NET: no pipe back to the test host that an orphaned server could hold open,
         // and `exec` keeps the script's pid as the one we signal.
@@ -34,9 +34,14 @@ internal sealed class LocalServerProcess : IDisposable
             WorkingDirectory = Path.GetDirectoryName(logPath)!,
         };
         start.ArgumentList.Add("-c");
-        start.ArgumentList.Add("exec bash \"$0\" </dev/null >>\"$1\" 2>&1");
+        start.ArgumentList.Add("log=\"$1\"; shift; exec bash \"$0\" \"$@\" </dev/null >>\"$log\" 2>&1");
         start.ArgumentList.Add(script);
         start.ArgumentList.Add(logPath);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

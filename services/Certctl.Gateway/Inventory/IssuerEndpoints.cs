@@ -63,7 +63,7 @@ public static class IssuerEndpoints
             errors.Add("config", $"{path} is {ConfigurationRedaction.Mask} but there is no stored secret to keep");
         }
 
-        if (errors.HasErrors)
+        if (errors.IssuerConfig(type, config).HasErrors)
         {
             return errors.ToProblem();
         }
@@ -110,7 +110,7 @@ public static class IssuerEndpoints
             errors.Add("config", $"{path} is {ConfigurationRedaction.Mask} but there is no stored secret to keep");
         }
 
-        if (errors.HasErrors)
+        if (errors.IssuerConfig(type, config).HasErrors)
         {
             return errors.ToProblem();
         }

@@ -96,7 +96,7 @@ public sealed class IssuerEndpointTests(MigratedDatabaseFixture<IssuerEndpointTe
         Assert.Equal(Secret, (string?)JsonNode.Parse(cipher.Decrypt(sealedConfig, "iss-tamper"))!["api_key"]);
 
         // Moved onto another row: the id is the associated data, so the gateway refuses to use it there.
-        await SendAsync(client, HttpMethod.Post, "/api/v1/issuers", new { id = "iss-victim", name = "Victim", type = "acme" }, HttpStatusCode.Created);
+        await SendAsync(client, HttpMethod.Post, "/api/v1/issuers", new { id = "iss-victim", name = "Victim", type = "acme", config = new { directory_url = "https://acme.example/directory" } }, HttpStatusCode.Created);
         await Sql.ExecuteAsync(database.ConnectionString, "UPDATE issuers SET encrypted_config = $1 WHERE id = 'iss-victim'", sealedConfig);
         Assert.ThrowsAny<CryptographicException>(() => cipher.Decrypt(sealedConfig, "iss-victim"));
         using (var refused = await client.PutAsJsonAsync("/api/v1/issuers/iss-victim", new { name = "Victim", type = "acme", config = new { api_key = "********" } }))
@@ -141,6 +141,49 @@ public sealed class IssuerEndpointTests(MigratedDatabaseFixture<IssuerEndpointTe
     }
 
     [Fact]
+    public async Task An_ACME_issuer_needs_a_usable_configuration()
+    {
+        await using var gateway = await InventoryHost.StartAsync(database.ConnectionString, output);
+        using var client = gateway.Client();
+
+        var acme = await SendAsync(client, HttpMethod.Post, "/api/v1/issuers", new
+        {
+            id = "iss-test-acme",
+            name = "Pebble",
+            type = "ACME",
+            config = new { directory_url = "https://localhost:14000/dir", challenge_type = "http-01", http_port = 5002, eab_kid = "kid-1", eab_hmac = "zWNDZM6eQGHWpSRTPal5eIUYFTu7EajV" },
+        }, HttpStatusCode.Created);
+        Assert.Equal("ACME", acme.GetProperty("type").GetString());
+        Assert.Equal("https://localhost:14000/dir", acme.GetProperty("config").GetProperty("directory_url").GetString());
+        Assert.Equal("********", acme.GetProperty("config").GetProperty("eab_hmac").GetString());
+
+        foreach (var (config, expected) in new (object Config, string Problem)[]
+        {
+            (new { email = "pki@example.com" }, "directory_url"),
+            (new { directory_url = "ftp://acme.example/dir" }, "directory_url"),
+            (new { directory_url = "https://acme.example/dir", challenge_type = "tls-alpn-01" }, "challenge_type"),
+            (new { directory_url = "https://acme.example/dir", challenge_type = "dns-01" }, "dns_present_script"),
+            (new { directory_url = "https://acme.example/dir", http_port = 70000 }, "http_port"),
+            (new { directory_url = "https://acme.example/dir", dns_propagation_wait = 3600 }, "dns_propagation_wait"),
+            (new { directory_url = "https://acme.example/dir", eab_kid = "kid-1" }, "eab_hmac"),
+            (new { directory_url = "https://acme.example/dir", http_port = "eighty" }, "not a valid ACME configuration"),
+        })
+        {
+            var refused = await ProblemAsync(client, HttpMethod.Post, "/api/v1/issuers", new { name = "Bad ACME", type = "acme", config }, HttpStatusCode.BadRequest);
+            Assert.Contains(expected, refused.Errors.GetProperty("config")[0].GetString());
+        }
+
+        // An update is checked the same way, with the stored secret merged back first; nothing is written when it fails.
+        var refusedUpdate = await ProblemAsync(client, HttpMethod.Put, "/api/v1/issuers/iss-test-acme",
+            new { name = "Pebble", type = "ACME", config = new { directory_url = "not a url", eab_kid = "kid-1", eab_hmac = "********" } }, HttpStatusCode.BadRequest);
+        Assert.Contains("directory_url", refusedUpdate.Errors.GetProperty("config")[0].GetString());
+        var kept = await SendAsync(client, HttpMethod.Get, "/api/v1/issuers/iss-test-acme", null, HttpStatusCode.OK);
+        Assert.Equal("https://localhost:14000/dir", kept.GetProperty("config").GetProperty("directory_url").GetString());
+        await SendAsync(client, HttpMethod.Put, "/api/v1/issuers/iss-test-acme",
+            new { name = "Pebble", type = "ACME", config = new { directory_url = "https://localhost:14001/dir", eab_kid = "kid-1", eab_hmac = "********" } }, HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Conflicts_references_missing_rows_and_auth()
     {
         await using var gateway = await InventoryHost.StartAsync(database.ConnectionString, output);
@@ -152,7 +195,7 @@ public sealed class IssuerEndpointTests(MigratedDatabaseFixture<IssuerEndpointTe
         await ProblemAsync(client, HttpMethod.Put, "/api/v1/issuers/iss-nowhere", new { name = "x", type = "acme" }, HttpStatusCode.NotFound);
         await ProblemAsync(client, HttpMethod.Delete, "/api/v1/issuers/iss-nowhere", null, HttpStatusCode.NotFound);
 
-        await SendAsync(client, HttpMethod.Post, "/api/v1/issuers", new { id = "iss-short", name = "Short-lived", type = "acme" }, HttpStatusCode.Created);
+        await SendAsync(client, HttpMethod.Post, "/api/v1/issuers", new { id = "iss-short", name = "Short-lived", type = "acme", config = new { directory_url = "https://acme.example/directory" } }, HttpStatusCode.Created);
         using (var deleted = await client.DeleteAsync("/api/v1/issuers/iss-short"))
         {
             Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Certctl.CaConnector.Issuers.Acme;
 using Certctl.CaConnector.Issuers.DigiCert;
 using Certctl.CaConnector.Issuers.Sectigo;
 using Certctl.CaConnector.Polling;
@@ -8,8 +9,8 @@ using Microsoft.Extensions.Options;
 namespace Certctl.CaConnector.Issuers;
 
 /// <summary>
-/// The connector of each issuer, by its type: the loaded local CA (cached with its key, so signing costs only CPU) or a
-/// commercial CA's API client built from the issuer's decrypted configuration (built per use, so an operator's change applies at once).
+/// The connector of each issuer, by its type: the loaded local CA (cached with its key, so signing costs only CPU) or an
+/// external CA's client built from the issuer's decrypted configuration (built per use, so an operator's change applies at once).
 /// </summary>
 public sealed class IssuerConnectors(
     IssuerRegistry registry,
@@ -18,6 +19,7 @@ public sealed class IssuerConnectors(
     IOptions<DigiCertOptions> digiCert,
     IOptions<SectigoOptions> sectigo,
     IOptions<AsyncPollOptions> polling,
+    AcmeConnectors acme,
     TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, LocalCaConnector> _local = new(StringComparer.Ordinal);
@@ -56,6 +58,11 @@ public sealed class IssuerConnectors(
             var configuration = SectigoConfiguration.Parse(issuerId, row.ConfigurationJson, defaults);
             var maxWait = polling.Value.MaxWaitFor(configuration.PollMaxWaitSeconds, defaults.PollMaxWaitSeconds);
             return new SectigoConnector(configuration, httpClients.CreateClient(SectigoConnector.HttpClientName), maxWait, time);
+        }
+
+        if (AcmeConnectors.IsAcme(row.Type))
+        {
+            return acme.Get(row);
         }
 
         throw new CertificateAuthorityException($"Issuer '{issuerId}' is of type {row.Type}, which this connector does not issue from yet.");
