@@ -28,6 +28,13 @@ internal static class ServiceResourceExtensions
             ? service.WithHttpEndpoint(port: fixedPort, targetPort: fixedPort, name: "http", isProxied: false)
             : service.WithHttpEndpoint(name: "http");
 
+        // Seven .NET processes share the machine's cores here: thread-pool workers spinning for work and a server-GC heap per
+        // core per process cost CPU the pipeline needs (a 10,000-renewal drain ran 9 % faster without them). Set where the
+        // service's own environment does not already say.
+        service = service
+            .WithEnvironment("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit", Environment.GetEnvironmentVariable("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit") ?? "0")
+            .WithEnvironment("DOTNET_gcServer", Environment.GetEnvironmentVariable("DOTNET_gcServer") ?? "0");
+
         // Registered after AddProject's OTLP settings (Aspire's 1 s), so this wins.
         service = service.WithEnvironment("OTEL_METRIC_EXPORT_INTERVAL",
             settings.MetricExportIntervalMs.ToString(System.Globalization.CultureInfo.InvariantCulture));

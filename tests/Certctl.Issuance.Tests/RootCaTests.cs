@@ -49,7 +49,7 @@ public sealed class RootCaTests
         Assert.Equal(expectedNotBefore, ca.NotBefore);
         Assert.Equal(expectedNotBefore.AddDays(365), ca.NotAfter);
         Assert.Equal("CN=CertCtl Local CA", ca.Certificate.Subject);
-        Assert.Equal(KeySpec.EcdsaP384, ca.Key);
+        Assert.Equal(KeySpec.EcdsaP256, ca.Key);
     }
 
     [Fact]

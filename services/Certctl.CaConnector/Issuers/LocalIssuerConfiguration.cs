@@ -33,6 +33,10 @@ public sealed record LocalIssuerConfiguration
     [JsonPropertyName("ocsp_urls")]
     public IReadOnlyList<string>? OcspUrls { get; init; }
 
+    /// <summary>The self-signed root's key: <c>ecdsa-p256</c> (default), <c>ecdsa-p384</c>, <c>rsa-2048</c>, <c>rsa-3072</c> or <c>rsa-4096</c>.</summary>
+    [JsonPropertyName("ca_key_type")]
+    public string? CaKeyType { get; init; }
+
     public RootCaOptions ToRootOptions()
     {
         var defaults = new RootCaOptions();
@@ -40,8 +44,20 @@ public sealed record LocalIssuerConfiguration
         {
             CommonName = string.IsNullOrWhiteSpace(CaCommonName) ? defaults.CommonName : CaCommonName,
             Organization = CaOrganization,
+            Key = string.IsNullOrWhiteSpace(CaKeyType) ? defaults.Key : ParseKeyType(CaKeyType),
         };
     }
+
+    private static KeySpec ParseKeyType(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "ecdsa-p256" => KeySpec.EcdsaP256,
+        "ecdsa-p384" => KeySpec.EcdsaP384,
+        "rsa-2048" => KeySpec.Rsa2048,
+        "rsa-3072" => KeySpec.Rsa3072,
+        "rsa-4096" => KeySpec.Rsa4096,
+        _ => throw new CertificateAuthorityException(
+            $"ca_key_type '{value}' is not supported; use ecdsa-p256, ecdsa-p384, rsa-2048, rsa-3072 or rsa-4096."),
+    };
 
     public LocalCaOptions ToLocalCaOptions()
     {
