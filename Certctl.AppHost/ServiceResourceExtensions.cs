@@ -39,13 +39,10 @@ internal static class ServiceResourceExtensions
         service = service.WithEnvironment("OTEL_METRIC_EXPORT_INTERVAL",
             settings.MetricExportIntervalMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-        if (settings.TraceSampleRatio < 1)
-        {
-            // Registered after AddProject's OTLP settings (always_on), so these win.
-            service = service
-                .WithEnvironment("OTEL_TRACES_SAMPLER", "parentbased_traceidratio")
-                .WithEnvironment("OTEL_TRACES_SAMPLER_ARG", settings.TraceSampleRatio.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
+        // Every service samples its own new traces by these (Certctl.ServiceDefaults' RateLimitedRootSampler).
+        service = service
+            .WithEnvironment("CERTCTL_TRACE_SAMPLE_RATIO", settings.TraceSampleRatio.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .WithEnvironment("CERTCTL_TRACE_MAX_PER_SECOND", settings.TraceMaxPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         return service.WithHttpHealthCheck("/health");
     }

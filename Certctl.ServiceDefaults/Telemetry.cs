@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Certctl.ServiceDefaults.Tracing;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -32,6 +33,7 @@ public static class Telemetry
             logging.IncludeScopes = true;
         });
 
+        var sampling = TraceSamplingOptions.From(builder.Configuration);
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
@@ -41,6 +43,8 @@ public static class Telemetry
                 .AddMeter("Npgsql")
                 .AddMeter(SourceName))
             .WithTracing(tracing => tracing
+                // Set here, so it wins over the OTEL_TRACES_SAMPLER=always_on that Aspire gives every project.
+                .SetSampler(new ParentBasedSampler(new RateLimitedRootSampler(sampling.Ratio, sampling.MaxPerSecond)))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(SourceName)
                 .AddSource(MassTransitSourceName)

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using Certctl.ServiceDefaults;
+using Certctl.ServiceDefaults.Tracing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Trace;
+
+namespace Certctl.IntegrationTests;
+
+public sealed class TraceSamplingTests
+{
+    [Fact]
+    public void The_limiter_admits_one_seconds_worth_at_once_then_one_per_interval()
+    {
+        long now = 0;
+        var limiter = new TraceRateLimiter(10, () => now);
+
+        var burst = Enumerable.Range(0, 20).Count(_ => limiter.TryAdmit());
+        Assert.Equal(10, burst);
+
+        now += Stopwatch.Frequency / 20; // 50 ms: half an interval
+        Assert.False(limiter.TryAdmit());
+        now += Stopwatch.Frequency / 20; // 100 ms: one interval
+        Assert.True(limiter.TryAdmit());
+        Assert.False(limiter.TryAdmit());
+
+        now += Stopwatch.Frequency * 5; // idle: the burst refills, but never beyond one second's worth
+        Assert.Equal(10, Enumerable.Range(0, 20).Count(_ => limiter.TryAdmit()));
+    }
+
+    [Fact]
+    public void The_limiter_holds_under_concurrent_callers()
+    {
+        long now = 0;
+        var limiter = new TraceRateLimiter(100, () => Volatile.Read(ref now));
+        var admitted = 0;
+        Parallel.For(0, 10_000, _ =>
+        {
+            if (limiter.TryAdmit())
+            {
+                Interlocked.Increment(ref admitted);
+            }
+        });
+
+        Assert.Equal(100, admitted);
+    }
+
+    [Fact]
+    public void The_root_sampler_applies_the_ratio_and_then_the_rate()
+    {
+        long now = 0;
+        var none = new RateLimitedRootSampler(0, 0);
+        var unlimited = new RateLimitedRootSampler(1, 0);
+        var limited = new RateLimitedRootSampler(1, 5, new TraceRateLimiter(5, () => now));
+
+        Assert.Equal(0, Kept(none, 100));
+        Assert.Equal(100, Kept(unlimited, 100));
+        Assert.Equal(5, Kept(limited, 100));
+    }
+
+    [Fact]
+    public void A_service_keeps_at_most_its_limit_of_new_traces_but_always_continues_a_sampled_callers_trace()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["OTEL_TRACES_SAMPLER"] = "always_on", // what Aspire gives every project: the Certctl sampler must win over it
+            [TraceSamplingOptions.MaxPerSecondKey] = "3",
+        });
+        builder.AddServiceDefaults();
+        using var host = builder.Build();
+        _ = host.Services.GetRequiredService<TracerProvider>();
+
+        var roots = 0;
+        for (var i = 0; i < 50; i++)
+        {
+            using var activity = Telemetry.ActivitySource.StartActivity("root " + i);
+            roots += activity is { Recorded: true } ? 1 : 0;
+        }
+
+        var sampledCaller = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded, isRemote: true);
+        var continued = 0;
+        for (var i = 0; i < 50; i++)
+        {
+            using var activity = Telemetry.ActivitySource.StartActivity("consume " + i, ActivityKind.Consumer, sampledCaller);
+            continued += activity is { Recorded: true } ? 1 : 0;
+        }
+
+        Assert.InRange(roots, 3, 4); // the burst, plus at most one refilled if the loop straddled an interval
+        Assert.Equal(50, continued);
+    }
+
+    private static int Kept(Sampler sampler, int count) => Enumerable.Range(0, count).Count(i =>
+        sampler.ShouldSample(new SamplingParameters(default, ActivityTraceId.CreateRandom(), "span " + i, ActivityKind.Internal)).Decision
+            == SamplingDecision.RecordAndSample);
+}
