@@ -24,7 +24,7 @@ public static class SchedulerLoopRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<LoopMetrics>();
         services.AddSingleton<IClusterLock, PostgresAdvisoryLock>();
-        // The dispatcher also runs when a slot frees or jobs are queued (DispatchWakeupConsumer, the renewal scan), not only on its tick.
+        // The dispatcher also runs when jobs are queued (DispatchWakeupConsumer, the renewal scan) and, while jobs run, every busy interval.
         services.AddKeyedSingleton<LoopWakeup>(JobDispatcher.LoopName);
 
         // Interval and per-run timeout follow the original (reference §1.2); the lease sweeper is new.

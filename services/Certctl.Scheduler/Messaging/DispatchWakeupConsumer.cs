@@ -6,20 +6,14 @@ using MassTransit;
 namespace Certctl.Scheduler.Messaging;
 
 /// <summary>
-/// Runs the dispatcher now when an issuance slot frees (a job completed or failed) or jobs were queued by the gateway, so throughput
-/// is bounded by the CA, not by the dispatch tick (25 jobs per 30 s tick would drain 10,000 renewals in over three hours).
-/// Every scheduler replica gets every event (a temporary endpoint per instance); only the one holding the dispatch lock runs.
+/// Runs the dispatcher now when the gateway queued jobs (a manual or bulk renew), rather than at its next tick. Once jobs are Running
+/// the dispatcher keeps looking for freed slots on its own (<c>CERTCTL_SCHEDULER_DISPATCH_BUSY_INTERVAL</c>), so completions need no
+/// message here. Every scheduler replica gets every event (a temporary endpoint per instance); only the one holding the dispatch lock
+/// runs.
 /// </summary>
-public sealed class DispatchWakeupConsumer([FromKeyedServices(JobDispatcher.LoopName)] LoopWakeup dispatch)
-    : IConsumer<CertificateIssued>, IConsumer<IssuanceFailed>, IConsumer<JobsQueued>
+public sealed class DispatchWakeupConsumer([FromKeyedServices(JobDispatcher.LoopName)] LoopWakeup dispatch) : IConsumer<JobsQueued>
 {
-    public Task Consume(ConsumeContext<CertificateIssued> context) => Wake();
-
-    public Task Consume(ConsumeContext<IssuanceFailed> context) => Wake();
-
-    public Task Consume(ConsumeContext<JobsQueued> context) => Wake();
-
-    private Task Wake()
+    public Task Consume(ConsumeContext<JobsQueued> context)
     {
         dispatch.Wake();
         return Task.CompletedTask;

@@ -12,6 +12,10 @@ public sealed class SchedulerOptions
     [ConfigurationKeyName("CERTCTL_SCHEDULER_JOB_PROCESSOR_INTERVAL")]
     public string JobProcessorInterval { get; set; } = "30s";
 
+    /// <summary>How soon the dispatcher looks again for freed slots while issuance jobs are Running.</summary>
+    [ConfigurationKeyName("CERTCTL_SCHEDULER_DISPATCH_BUSY_INTERVAL")]
+    public string DispatchBusyInterval { get; set; } = "20ms";
+
     [ConfigurationKeyName("CERTCTL_SCHEDULER_RETRY_INTERVAL")]
     public string RetryInterval { get; set; } = "5m";
 
@@ -72,6 +76,8 @@ public sealed class SchedulerOptions
 
     public TimeSpan JobProcessor => Read(JobProcessorInterval);
 
+    public TimeSpan DispatchBusy => Read(DispatchBusyInterval);
+
     public TimeSpan Retry => Read(RetryInterval);
 
     public TimeSpan JobTimeout => Read(JobTimeoutInterval);
@@ -113,6 +119,7 @@ public sealed class SchedulerOptions
     {
         yield return ("CERTCTL_SCHEDULER_RENEWAL_CHECK_INTERVAL", RenewalCheckInterval, TimeSpan.FromMinutes(1));
         yield return ("CERTCTL_SCHEDULER_JOB_PROCESSOR_INTERVAL", JobProcessorInterval, TimeSpan.FromSeconds(1));
+        yield return ("CERTCTL_SCHEDULER_DISPATCH_BUSY_INTERVAL", DispatchBusyInterval, TimeSpan.FromMilliseconds(1));
         yield return ("CERTCTL_SCHEDULER_RETRY_INTERVAL", RetryInterval, TimeSpan.FromSeconds(1));
         yield return ("CERTCTL_JOB_TIMEOUT_INTERVAL", JobTimeoutInterval, TimeSpan.FromSeconds(1));
         yield return ("CERTCTL_JOB_AWAITING_CSR_TIMEOUT", AwaitingCsrTimeout, TimeSpan.FromSeconds(1));

@@ -1,6 +1,7 @@
 using Certctl.Contracts;
 using Certctl.Domain;
 using Certctl.Scheduler.Dispatch;
+using Certctl.Scheduler.Loops;
 
 namespace Certctl.Scheduler.Tests.Jobs;
 
@@ -26,6 +27,24 @@ public sealed class JobDispatcherTests(MigratedDatabaseFixture<JobDispatcherTest
         Assert.Equal(Rows.Issuer, command.IssuerId);
         Assert.Equal(KeygenMode.Server, command.KeygenMode);
         Assert.Equal(1, command.Attempt);
+    }
+
+    [Fact]
+    public async Task While_jobs_run_it_wakes_itself_after_the_busy_interval_to_fill_freed_slots()
+    {
+        await using var db = new Database(fixture.ConnectionString);
+        await using var bus = await TestBus.StartAsync();
+        await db.Rows.JobAsync(await db.Rows.CertificateAsync(TimeSpan.FromDays(5)), "Pending");
+        var wakeup = new LoopWakeup();
+        using var dispatcher = new JobDispatcher(
+            db.DataSource, bus.Bus, db.Clock, Settings.Of(o => { o.RenewalConcurrency = 1000; o.DispatchBusyInterval = "20ms"; }), wakeup);
+
+        await dispatcher.RunAsync(CancellationToken.None);
+        var next = wakeup.NextAsync();
+        db.Clock.Advance(TimeSpan.FromMilliseconds(19));
+        Assert.False(next.IsCompleted);
+        db.Clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(next.IsCompleted);
     }
 
     [Fact]
