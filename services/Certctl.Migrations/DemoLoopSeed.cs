@@ -57,12 +57,13 @@ public static class DemoLoopSeed
         INSERT INTO certificate_target_mappings (certificate_id, target_id) VALUES ('mc-demo-loop', 'tgt-demo-pem')
         ON CONFLICT DO NOTHING;
 
-        -- The renewal scan only renews Active and Expiring certificates: a never-issued one, or one that expired or gave up while
-        -- the suite was stopped, gets its job here (AwaitingCSR: the demo agent makes the key). The unique index on active jobs
-        -- turns a second start into a no-op.
+        -- The renewal scan only renews Active and Expiring certificates, and a short-lived one past its expiry is soon Expired:
+        -- a never-issued certificate, or one that expired or gave up while the suite was stopped, gets its job here (AwaitingCSR:
+        -- the demo agent makes the key). The unique index on active jobs turns a second start into a no-op.
         WITH stalled AS (
             SELECT c.id, c.status, c.expires_at FROM managed_certificates c
-            WHERE c.id = 'mc-demo-loop' AND c.status IN ('Pending', 'Expired', 'Failed')
+            WHERE c.id = 'mc-demo-loop'
+              AND (c.status IN ('Pending', 'Expired', 'Failed') OR (c.status IN ('Active', 'Expiring') AND c.expires_at <= now()))
             FOR UPDATE
         ),
         job AS (

@@ -103,6 +103,16 @@ public sealed class MigrationTests(ITestOutputHelper output)
         Assert.Equal(1L, await Sql.ScalarAsync<long>(db,
             "SELECT count(*) FROM jobs WHERE certificate_id = $1 AND type = 'Renewal' AND status = 'AwaitingCSR'", DemoLoopSeed.CertificateId));
         Assert.Equal("/srv/elsewhere", await Sql.ScalarAsync<string>(db, "SELECT config->>'directory' FROM deployment_targets WHERE id = $1", DemoLoopSeed.TargetId));
+
+        // Stopped past its expiry before the scheduler marked it Expired: the start renews it too (the expiry loop would win the race
+        // against the renewal scan, which skips Expired certificates).
+        await Sql.ExecuteAsync(db, "UPDATE jobs SET status = 'Completed' WHERE certificate_id = $1", DemoLoopSeed.CertificateId);
+        await Sql.ExecuteAsync(db, "UPDATE managed_certificates SET status = 'Active' WHERE id = $1", DemoLoopSeed.CertificateId);
+        await MigrateAsync(db, applyDemoSeed: true, loop);
+
+        Assert.Equal("RenewalInProgress", await Sql.ScalarAsync<string>(db, "SELECT status FROM managed_certificates WHERE id = $1", DemoLoopSeed.CertificateId));
+        Assert.Equal(2L, await Sql.ScalarAsync<long>(db,
+            "SELECT count(*) FROM jobs WHERE certificate_id = $1 AND type = 'Renewal'", DemoLoopSeed.CertificateId));
     }
 
     private Task<MigrationResult> MigrateAsync(string connectionString, bool applyDemoSeed, DemoLoopSettings? demoLoop = null) =>
