@@ -1,7 +1,7 @@
 using Certctl.AppHost;
 using Certctl.AppHost.Infrastructure;
 
-// The whole Certctl suite: Postgres and RabbitMQ, the migration runner, the five services, and the dashboard.
+// The whole Certctl suite: Postgres and RabbitMQ, the migration runner, the five services, the demo loop, and the dashboard.
 var builder = DistributedApplication.CreateBuilder(args);
 
 CertctlInfrastructure infrastructure;
@@ -26,7 +26,7 @@ var migrations = builder.AddProject<Projects.Certctl_Migrations>("migrations")
     .WaitFor(infrastructure.DatabaseServer)
     .WithEnvironment("CERTCTL_DEMO_SEED", settings.DemoSeed);
 
-// Agents register once with this token and receive their own; only the ingest service and the demo agent get it.
+// Agents register once with this token and receive their own; only the ingest service gets it.
 var agentBootstrapToken = builder.AddParameter("certctl-agent-bootstrap-token", new EncryptionKeyParameterDefault(), secret: true, persist: true);
 var agentIngest = builder.AddCertctlService<Projects.Certctl_AgentIngest>("agent-ingest", infrastructure, migrations, settings)
     .WithEnvironment("CERTCTL_AGENT_BOOTSTRAP_TOKEN", agentBootstrapToken)
@@ -40,7 +40,10 @@ var gateway = builder.AddCertctlService<Projects.Certctl_Gateway>("gateway", inf
 var scheduler = builder.AddCertctlService<Projects.Certctl_Scheduler>("scheduler", infrastructure, migrations, settings);
 var caConnector = builder.AddCertctlService<Projects.Certctl_CaConnector>("ca-connector", infrastructure, migrations, settings)
     .WithEnvironment("CERTCTL_CONFIG_ENCRYPTION_KEY", configEncryptionKey);
-builder.AddDemoAgent(agentIngest, agentBootstrapToken);
+if (settings.DemoLoop)
+{
+    builder.AddDemoLoop(settings, migrations, agentIngest, scheduler);
+}
 
 SuiteBanner.AnnounceWhenReady(builder,
     [infrastructure.DatabaseServer.Resource, infrastructure.Messaging.Resource,

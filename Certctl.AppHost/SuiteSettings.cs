@@ -3,10 +3,15 @@ using Microsoft.Extensions.Configuration;
 namespace Certctl.AppHost;
 
 /// <summary>The suite-wide settings the AppHost reads from its environment (see docs/configuration.md).</summary>
-internal sealed record SuiteSettings(int GatewayPort, int DatabaseMaxConnections, string DemoSeed, double TraceSampleRatio, double TraceMaxPerSecond, int MetricExportIntervalMs)
+internal sealed record SuiteSettings(
+    int GatewayPort, int DatabaseMaxConnections, string DemoSeed, double TraceSampleRatio, double TraceMaxPerSecond, int MetricExportIntervalMs,
+    int DemoSitePort)
 {
     /// <summary>The gateway's documented address is http://localhost:8080.</summary>
     public const int DefaultGatewayPort = 8080;
+
+    /// <summary>The demo site's documented address is https://localhost:8443.</summary>
+    public const int DefaultDemoSitePort = 8443;
 
     public static SuiteSettings From(IConfiguration configuration) => new(
         ReadInt(configuration, "CERTCTL_GATEWAY_PORT", DefaultGatewayPort, 1, 65535),
@@ -14,7 +19,11 @@ internal sealed record SuiteSettings(int GatewayPort, int DatabaseMaxConnections
         configuration["CERTCTL_DEMO_SEED"] ?? "true",
         ReadDouble(configuration, "CERTCTL_TRACE_SAMPLE_RATIO", 1, 0, 1),
         ReadDouble(configuration, "CERTCTL_TRACE_MAX_PER_SECOND", DefaultTraceMaxPerSecond, 0, 1_000_000),
-        ReadInt(configuration, "CERTCTL_METRIC_EXPORT_INTERVAL_MS", DefaultMetricExportIntervalMs, 100, 600_000));
+        ReadInt(configuration, "CERTCTL_METRIC_EXPORT_INTERVAL_MS", DefaultMetricExportIntervalMs, 100, 600_000),
+        ReadInt(configuration, "CERTCTL_DEMO_SITE_PORT", DefaultDemoSitePort, 1, 65535));
+
+    /// <summary>The demo loop runs with the demo seed (true, 1 or yes, as the migration runner reads it): the seed holds its rows.</summary>
+    public bool DemoLoop => DemoSeed.Trim().ToLowerInvariant() is "true" or "1" or "yes";
 
     /// <summary>
     /// How often each service sends its metrics to the dashboard. Aspire's own default is every second, which with seven processes

@@ -26,8 +26,11 @@ public static class DatabaseMigrator
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(30);
     private static readonly TimeSpan LockWaitTimeout = TimeSpan.FromMinutes(10);
 
-    /// <summary>Migrates the database named in <paramref name="connectionString"/>; throws <see cref="MigrationException"/> on failure.</summary>
-    public static MigrationResult Migrate(string connectionString, bool applyDemoSeed, ILogger logger)
+    /// <summary>
+    /// Migrates the database named in <paramref name="connectionString"/>; with the demo seed on, also seeds the AppHost's demo loop
+    /// when <paramref name="demoLoop"/> says where it lives. Throws <see cref="MigrationException"/> on failure.
+    /// </summary>
+    public static MigrationResult Migrate(string connectionString, bool applyDemoSeed, ILogger logger, DemoLoopSettings? demoLoop = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         ArgumentNullException.ThrowIfNull(logger);
@@ -63,6 +66,10 @@ public static class DatabaseMigrator
                     .Build();
                 seed = Run(seedEngine, "demo seed");
                 logger.LogInformation("Demo seed: {Count} script(s) run", seed.Count);
+                if (demoLoop is not null)
+                {
+                    DemoLoopSeed.Apply(connectionString, demoLoop, logger);
+                }
             }
 
             return new MigrationResult(schema, seed);

@@ -21,7 +21,7 @@ using (var activity = Telemetry.ActivitySource.StartActivity("migrate database")
         var connectionString = builder.Configuration.GetConnectionString(DatabaseDefaults.ConnectionName)
             ?? throw new MigrationException($"ConnectionStrings:{DatabaseDefaults.ConnectionName} is not set.");
         var applyDemoSeed = SeedSetting.IsEnabled(builder.Configuration["CERTCTL_DEMO_SEED"]);
-        var result = DatabaseMigrator.Migrate(connectionString, applyDemoSeed, logger);
+        var result = DatabaseMigrator.Migrate(connectionString, applyDemoSeed, logger, DemoLoopSettings.From(builder.Configuration));
         activity?.SetTag("certctl.migrations.applied", result.SchemaScriptsApplied.Count);
         logger.LogInformation("Database is at the current schema: {Applied} script(s) applied now, demo seed {Seed}.",
             result.SchemaScriptsApplied.Count, applyDemoSeed ? "applied" : "skipped");

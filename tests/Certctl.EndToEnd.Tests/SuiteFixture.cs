@@ -34,6 +34,9 @@ public sealed class SuiteFixture : IAsyncLifetime
     /// <summary>The operator API key this run's gateway accepts.</summary>
     public string ApiKey { get; } = $"key{Guid.NewGuid():N}";
 
+    /// <summary>The token agents register with in this run.</summary>
+    public string AgentBootstrapToken { get; } = $"boot{Guid.NewGuid():N}";
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(dataDirectory);
@@ -52,7 +55,8 @@ public sealed class SuiteFixture : IAsyncLifetime
             $"--Parameters:postgres-password={PostgresPassword}",
             $"--Parameters:rabbitmq-password=mq{Guid.NewGuid():N}",
             $"--Parameters:certctl-api-key={ApiKey}",
-            $"--Parameters:certctl-agent-bootstrap-token=boot{Guid.NewGuid():N}",
+            $"--Parameters:certctl-agent-bootstrap-token={AgentBootstrapToken}",
+            $"--CERTCTL_DEMO_SITE_PORT={FreePort()}",
             $"--Parameters:certctl-config-encryption-key={Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))}",
         ];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Certctl_AppHost>(args);
@@ -77,6 +81,10 @@ public sealed class SuiteFixture : IAsyncLifetime
             .WithEnvironment("CERTCTL_JOB_RETRY_BACKOFF_MAX", "10s")
             .WithEnvironment("CERTCTL_SCHEDULER_LEASE_SWEEP_INTERVAL", "2s")
             .WithEnvironment("CERTCTL_JOB_LEASE_DURATION", "20s");
+
+        // A retired agent is refused once the ingest's credential cache forgets it: 30 s in production, 1 s here.
+        var agentIngest = builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == "agent-ingest");
+        builder.CreateResourceBuilder(agentIngest).WithEnvironment("CERTCTL_AGENT_AUTH_CACHE_SECONDS", "1");
 
         App = await builder.BuildAsync();
         using var startup = new CancellationTokenSource(StartupTimeout);

@@ -14,6 +14,7 @@ public sealed class MigrationTests(ITestOutputHelper output)
         "0012_revocation_crl_ocsp.sql", "0013_notifications.sql", "0014_list_journal_xids.sql", "0015_dispatch_index.sql",
         "0016_acme_issuer.sql",
         "0017_acme_renewal_info.sql",
+        "0018_pem_folder_target.sql",
     ];
 
     private static readonly string[] ExpectedTables =
@@ -63,8 +64,59 @@ public sealed class MigrationTests(ITestOutputHelper output)
         Assert.Equal(before.TableVersions, after.TableVersions);
     }
 
-    private Task<MigrationResult> MigrateAsync(string connectionString, bool applyDemoSeed) =>
-        Task.Run(() => DatabaseMigrator.Migrate(connectionString, applyDemoSeed, output.CreateLogger("Certctl.Migrations")));
+    [Fact]
+    public async Task The_demo_loop_maps_a_short_lived_certificate_to_the_demo_agents_pem_folder_and_starts_it_once()
+    {
+        await using var database = await TestDatabase.CreateAsync(nameof(MigrationTests));
+        var db = database.ConnectionString;
+        var loop = new DemoLoopSettings("demo-agent-token", "/srv/certctl-demo-deploy", 18443);
+        await MigrateAsync(db, applyDemoSeed: true, loop);
+
+        Assert.Equal(System.Security.Cryptography.SHA256.HashData("demo-agent-token"u8),
+            await Sql.ScalarAsync<byte[]>(db, "SELECT token_hash FROM agents WHERE id = $1", DemoLoopSeed.AgentId));
+        var target = Assert.Single(await Sql.RowsAsync(db,
+            "SELECT type, agent_id, config->>'directory' AS directory, (config->>'port')::int AS port FROM deployment_targets WHERE id = $1", DemoLoopSeed.TargetId));
+        Assert.Equal(("PEMFolder", DemoLoopSeed.AgentId, "/srv/certctl-demo-deploy", 18443),
+            ((string)target["type"]!, (string)target["agent_id"]!, (string)target["directory"]!, (int)target["port"]!));
+        Assert.Equal(1L, await Sql.ScalarAsync<long>(db,
+            "SELECT count(*) FROM certificate_target_mappings WHERE certificate_id = $1 AND target_id = $2", DemoLoopSeed.CertificateId, DemoLoopSeed.TargetId));
+        Assert.Equal(600, await Sql.ScalarAsync<int>(db,
+            "SELECT p.max_ttl_seconds FROM managed_certificates c JOIN certificate_profiles p ON p.id = c.certificate_profile_id WHERE c.id = $1 AND p.allow_short_lived",
+            DemoLoopSeed.CertificateId));
+        var firstJob = await Sql.ScalarAsync<string>(db,
+            "SELECT type || ' ' || status FROM jobs WHERE certificate_id = $1", DemoLoopSeed.CertificateId);
+        Assert.Equal("Issuance AwaitingCSR", firstJob);
+
+        // A second start with everything in place changes no row and no list tag.
+        var before = await DatabaseSnapshot.TakeAsync(db);
+        await MigrateAsync(db, applyDemoSeed: true, loop);
+        var after = await DatabaseSnapshot.TakeAsync(db);
+        Assert.Equal(before.RowCounts, after.RowCounts);
+        Assert.Equal(before.TableVersions, after.TableVersions);
+
+        // The suite was stopped long enough for the certificate to expire: the next start renews it, and the folder follows the AppHost.
+        await Sql.ExecuteAsync(db, "UPDATE jobs SET status = 'Completed' WHERE certificate_id = $1", DemoLoopSeed.CertificateId);
+        await Sql.ExecuteAsync(db, "UPDATE managed_certificates SET status = 'Expired', expires_at = now() - interval '1 hour' WHERE id = $1", DemoLoopSeed.CertificateId);
+        await MigrateAsync(db, applyDemoSeed: true, loop with { DeployDirectory = "/srv/elsewhere" });
+
+        Assert.Equal("RenewalInProgress", await Sql.ScalarAsync<string>(db, "SELECT status FROM managed_certificates WHERE id = $1", DemoLoopSeed.CertificateId));
+        Assert.Equal(1L, await Sql.ScalarAsync<long>(db,
+            "SELECT count(*) FROM jobs WHERE certificate_id = $1 AND type = 'Renewal' AND status = 'AwaitingCSR'", DemoLoopSeed.CertificateId));
+        Assert.Equal("/srv/elsewhere", await Sql.ScalarAsync<string>(db, "SELECT config->>'directory' FROM deployment_targets WHERE id = $1", DemoLoopSeed.TargetId));
+
+        // Stopped past its expiry before the scheduler marked it Expired: the start renews it too (the expiry loop would win the race
+        // against the renewal scan, which skips Expired certificates).
+        await Sql.ExecuteAsync(db, "UPDATE jobs SET status = 'Completed' WHERE certificate_id = $1", DemoLoopSeed.CertificateId);
+        await Sql.ExecuteAsync(db, "UPDATE managed_certificates SET status = 'Active' WHERE id = $1", DemoLoopSeed.CertificateId);
+        await MigrateAsync(db, applyDemoSeed: true, loop);
+
+        Assert.Equal("RenewalInProgress", await Sql.ScalarAsync<string>(db, "SELECT status FROM managed_certificates WHERE id = $1", DemoLoopSeed.CertificateId));
+        Assert.Equal(2L, await Sql.ScalarAsync<long>(db,
+            "SELECT count(*) FROM jobs WHERE certificate_id = $1 AND type = 'Renewal'", DemoLoopSeed.CertificateId));
+    }
+
+    private Task<MigrationResult> MigrateAsync(string connectionString, bool applyDemoSeed, DemoLoopSettings? demoLoop = null) =>
+        Task.Run(() => DatabaseMigrator.Migrate(connectionString, applyDemoSeed, output.CreateLogger("Certctl.Migrations"), demoLoop));
 
     // Embedded resource names carry the namespace: Certctl.Migrations.Scripts.Schema.0001_core_inventory.sql.
     private static string ScriptFileName(string resourceName)

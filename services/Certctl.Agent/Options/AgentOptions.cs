@@ -12,6 +12,19 @@ public sealed class AgentOptions
     [ConfigurationKeyName("CERTCTL_AGENT_BOOTSTRAP_TOKEN")]
     public string? BootstrapToken { get; set; }
 
+    /// <summary>
+    /// With <see cref="ProvisionedToken"/>: an identity the server was given beforehand (the AppHost's demo agent, or hosts
+    /// provisioned by configuration management); the agent then never registers and keeps nothing in its state folder.
+    /// </summary>
+    [ConfigurationKeyName("CERTCTL_AGENT_ID")]
+    public string? ProvisionedId { get; set; }
+
+    /// <summary>The per-agent token of <see cref="ProvisionedId"/>.</summary>
+    [ConfigurationKeyName("CERTCTL_AGENT_TOKEN")]
+    public string? ProvisionedToken { get; set; }
+
+    internal bool IsProvisioned => !string.IsNullOrWhiteSpace(ProvisionedId) && !string.IsNullOrWhiteSpace(ProvisionedToken);
+
     /// <summary>The agent's name on the server, unique across the fleet; the host name when unset.</summary>
     [ConfigurationKeyName("CERTCTL_AGENT_NAME")]
     public string? Name { get; set; }

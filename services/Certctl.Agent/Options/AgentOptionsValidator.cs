@@ -21,6 +21,11 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             }
         }
 
+        if (string.IsNullOrWhiteSpace(options.ProvisionedId) != string.IsNullOrWhiteSpace(options.ProvisionedToken))
+        {
+            failures.Add("CERTCTL_AGENT_ID and CERTCTL_AGENT_TOKEN go together: set both (a provisioned agent) or neither (the agent registers).");
+        }
+
         if (options.AgentName.Length > 128)
         {
             failures.Add("CERTCTL_AGENT_NAME must be at most 128 characters.");

@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 namespace Certctl.Agent.State;
 
 /// <summary>
-/// The agent's identity for every loop: loaded from the state folder, or obtained by registering once when that state is
-/// absent. Registration is serialised so the heartbeat and the work poll never register twice.
+/// The agent's identity for every loop: provisioned by configuration (<c>CERTCTL_AGENT_ID</c> and <c>CERTCTL_AGENT_TOKEN</c>),
+/// loaded from the state folder, or obtained by registering once when that state is absent. Registration is serialised so the heartbeat and the work poll never register twice.
 /// </summary>
 public sealed class AgentSession(
     IAgentApi api,
@@ -36,6 +36,14 @@ public sealed class AgentSession(
             if (_credentials is { } raced)
             {
                 return raced;
+            }
+
+            if (options.Value.IsProvisioned)
+            {
+                var provisioned = new AgentCredentials(
+                    options.Value.ProvisionedId!.Trim(), options.Value.ProvisionedToken!.Trim(), options.Value.ServerUrl, time.GetUtcNow());
+                logger.LogInformation("Agent {AgentId} provisioned by CERTCTL_AGENT_ID; not registering", provisioned.AgentId);
+                return _credentials = provisioned;
             }
 
             var stored = store.Load();

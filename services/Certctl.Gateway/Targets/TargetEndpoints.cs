@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Certctl.Domain;
@@ -30,7 +31,14 @@ public sealed record DeploymentTarget(
     DateTimeOffset UpdatedAt);
 
 /// <summary>Body of a target create (id optional) or full replace; on replace a <c>********</c> config value keeps the stored secret.</summary>
-public sealed record DeploymentTargetRequest(string? Id, string? Name, string? Type, string? AgentId, JsonObject? Config, bool? Enabled);
+public sealed record DeploymentTargetRequest(
+    string? Id,
+    string? Name,
+    [property: Description("One of " + TargetTypes.Names + " (any letter case).")]
+    string? Type,
+    string? AgentId,
+    JsonObject? Config,
+    bool? Enabled);
 
 /// <summary>Filters of <c>GET /targets</c>.</summary>
 public sealed record TargetListQuery([property: FromQuery(Name = "agent_id")] string? AgentId = null, [property: FromQuery(Name = "type")] string? Type = null);

@@ -58,6 +58,40 @@ public sealed class AgentHostTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task A_provisioned_agent_never_registers_and_uses_the_configured_id_and_token()
+    {
+        await using var server = await FakeIngestServer.StartAsync();
+        using (var host = AgentHostFactory.Build(server, _folder, output, new()
+        {
+            ["CERTCTL_AGENT_ID"] = FakeIngestServer.AgentId,
+            ["CERTCTL_AGENT_TOKEN"] = FakeIngestServer.AgentToken,
+            ["CERTCTL_AGENT_BOOTSTRAP_TOKEN"] = null,
+        }))
+        {
+            await host.StartAsync();
+            await Eventually.TrueAsync(() => !server.Heartbeats.IsEmpty && server.Calls.Any(call => call.Path.EndsWith("/work", StringComparison.Ordinal)), "a heartbeat and a work poll");
+            await host.StopAsync();
+        }
+
+        Assert.Equal(0, server.Registrations);
+        Assert.False(File.Exists(Path.Combine(_folder["state"], "agent.json")), "a provisioned identity is not written to the state folder");
+        Assert.All(server.Calls, call => Assert.Equal($"Bearer {FakeIngestServer.AgentToken}", call.Authorization));
+        Assert.Contains(server.Calls, call => call.Path == $"/api/v1/agents/{FakeIngestServer.AgentId}/heartbeat");
+    }
+
+    [Fact]
+    public async Task An_agent_id_without_its_token_is_refused_at_start()
+    {
+        await using var server = await FakeIngestServer.StartAsync();
+        using var host = AgentHostFactory.Build(server, _folder, output, new() { ["CERTCTL_AGENT_ID"] = FakeIngestServer.AgentId });
+
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(failure.Failures, message => message.StartsWith("CERTCTL_AGENT_ID and CERTCTL_AGENT_TOKEN go together", StringComparison.Ordinal));
+        Assert.Empty(server.Calls);
+    }
+
+    [Fact]
     public async Task A_retired_agent_stops_by_itself_with_exit_code_0()
     {
         await using var server = await FakeIngestServer.StartAsync();

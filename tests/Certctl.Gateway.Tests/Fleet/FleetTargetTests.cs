@@ -102,6 +102,26 @@ public sealed class FleetTargetTests(MigratedDatabaseFixture<FleetTargetTests> d
     }
 
     [Fact]
+    public async Task A_pem_folder_target_is_accepted_in_any_letter_case_and_listed_by_its_type()
+    {
+        var db = database.ConnectionString;
+        await using var gateway = await FleetHost.StartAsync(db, output);
+        using var client = gateway.Client();
+
+        var created = await SendAsync(client, HttpMethod.Post, "/api/v1/targets", new
+        {
+            name = "tgt-pem-folder", type = "pemfolder", agent_id = "ag-web-prod",
+            config = new { directory = "/srv/app/tls", reload_command = "systemctl reload app" },
+        }, HttpStatusCode.Created);
+
+        Assert.Equal("PEMFolder", created.GetProperty("type").GetString());
+        var id = created.GetProperty("id").GetString()!;
+        Assert.Equal("PEMFolder", await Sql.ScalarAsync<string>(db, "SELECT type FROM deployment_targets WHERE id = $1", id));
+        var listed = await SendAsync(client, HttpMethod.Get, "/api/v1/targets?type=PEMFolder&limit=500", null, HttpStatusCode.OK);
+        Assert.Equal([id], listed.GetProperty("data").EnumerateArray().Select(t => t.GetProperty("id").GetString()));
+    }
+
+    [Fact]
     public async Task Seeded_targets_are_listed_redacted_and_walk_once()
     {
         await using var gateway = await FleetHost.StartAsync(database.ConnectionString, output);
