@@ -1,3 +1,6 @@
+using Certctl.Acme.RateLimiting;
+using Certctl.Acme.RenewalInfo;
+using Certctl.Acme.Validation;
 using Certctl.ServiceDefaults;
 
 // Certctl.Acme: the RFC 8555 / RFC 9773 ACME server that standard clients use.
@@ -5,7 +8,11 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddCertctlDatabase();
 builder.AddCertctlMessaging();
+builder.AddAcmeValidators();
+builder.AddAcmeRateLimiting();
+builder.AddAcmeRenewalInfo();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapAcmeRenewalInfo();
 app.Run();
