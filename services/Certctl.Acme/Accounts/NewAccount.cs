@@ -113,7 +113,7 @@ public sealed class NewAccount(
             """, connection, transaction);
         insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
         insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = profileId });
-        insert.Parameters.Add(AccountStore.Json("jwk", request.Key.CanonicalJson));
+        insert.Parameters.Add(AccountStore.Json(request.Key.CanonicalJson));
         insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.Key.Thumbprint });
         insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. contact] });
         insert.Parameters.Add(new NpgsqlParameter { Value = (object?)bindingKeyId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
