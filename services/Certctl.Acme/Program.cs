@@ -1,3 +1,4 @@
+using Certctl.Acme.Http;
 using Certctl.Acme.RateLimiting;
 using Certctl.Acme.RenewalInfo;
 using Certctl.Acme.Validation;
@@ -8,11 +9,13 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddCertctlDatabase();
 builder.AddCertctlMessaging();
+builder.AddAcmeCore();
 builder.AddAcmeValidators();
 builder.AddAcmeRateLimiting();
 builder.AddAcmeRenewalInfo();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapAcmeCore();
 app.MapAcmeRenewalInfo();
 app.Run();
