@@ -1,3 +1,7 @@
+using Certctl.Acme.Http;
+using Certctl.Acme.RateLimiting;
+using Certctl.Acme.RenewalInfo;
+using Certctl.Acme.Validation;
 using Certctl.ServiceDefaults;
 
 // Certctl.Acme: the RFC 8555 / RFC 9773 ACME server that standard clients use.
@@ -5,7 +9,13 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddCertctlDatabase();
 builder.AddCertctlMessaging();
+builder.AddAcmeCore();
+builder.AddAcmeValidators();
+builder.AddAcmeRateLimiting();
+builder.AddAcmeRenewalInfo();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapAcmeCore();
+app.MapAcmeRenewalInfo();
 app.Run();

@@ -58,6 +58,7 @@ public sealed class SuiteFixture : IAsyncLifetime
             $"--Parameters:certctl-agent-bootstrap-token={AgentBootstrapToken}",
             $"--CERTCTL_DEMO_SITE_PORT={FreePort()}",
             $"--Parameters:certctl-config-encryption-key={Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))}",
+            $"--Parameters:certctl-acme-nonce-key={Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))}",
         ];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Certctl_AppHost>(args);
 
