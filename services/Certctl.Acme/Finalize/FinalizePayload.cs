@@ -1,0 +1,22 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Certctl.Acme.Orders;
+
+namespace Certctl.Acme.Finalize;
+
+/// <summary>The finalize payload: <c>{"csr": base64url(DER PKCS#10)}</c>.</summary>
+public sealed record FinalizePayload([property: JsonPropertyName("csr")] string? Csr)
+{
+    /// <summary>The payload; null when it is not a JSON object.</summary>
+    public static FinalizePayload? Parse(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<FinalizePayload>(json, AcmeJson.Options);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
