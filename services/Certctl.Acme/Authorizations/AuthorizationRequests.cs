@@ -11,7 +11,7 @@ namespace Certctl.Acme.Authorizations;
 public sealed class AuthorizationRequests(AuthorizationStore authorizations, TimeProvider time)
 {
     public async Task<(AcmeAuthorization? Authorization, AcmeProblem? Problem)> HandleAsync(
-        string accountId, string authorizationId, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+        string accountId, string authorizationId, JsonElement? payload, CancellationToken cancellationToken)
     {
         var authorization = await authorizations.FindAsync(authorizationId, cancellationToken);
         if (authorization is null)
@@ -24,12 +24,12 @@ public sealed class AuthorizationRequests(AuthorizationStore authorizations, Tim
             return (null, new AcmeProblem(AcmeProblemTypes.Unauthorized, "The authorization belongs to another account.", StatusCodes.Status403Forbidden));
         }
 
-        if (payload.IsEmpty)
+        if (payload is not { } update)
         {
             return (authorization, null);
         }
 
-        var status = ReadStatus(payload.Span, out var malformed);
+        var status = ReadStatus(update, out var malformed);
         if (malformed)
         {
             return (null, new AcmeProblem(AcmeProblemTypes.Malformed, "An authorization update is {\"status\":\"deactivated\"}.", StatusCodes.Status400BadRequest));
@@ -40,30 +40,15 @@ public sealed class AuthorizationRequests(AuthorizationStore authorizations, Tim
             : (await authorizations.DeactivateAsync(authorizationId, time.GetUtcNow(), cancellationToken), null);
     }
 
-    private static string? ReadStatus(ReadOnlySpan<byte> payload, out bool malformed)
+    private static string? ReadStatus(JsonElement payload, out bool malformed)
     {
-        malformed = false;
-        try
+        malformed = payload.ValueKind != JsonValueKind.Object;
+        if (malformed || !payload.TryGetProperty("status", out var status))
         {
-            using var document = JsonDocument.Parse(payload.ToArray());
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                malformed = true;
-                return null;
-            }
-
-            if (!document.RootElement.TryGetProperty("status", out var status))
-            {
-                return null;
-            }
-
-            malformed = status.ValueKind != JsonValueKind.String || status.GetString() != AcmeStatus.Deactivated;
-            return malformed ? null : AcmeStatus.Deactivated;
-        }
-        catch (JsonException)
-        {
-            malformed = true;
             return null;
         }
+
+        malformed = status.ValueKind != JsonValueKind.String || status.GetString() != AcmeStatus.Deactivated;
+        return malformed ? null : AcmeStatus.Deactivated;
     }
 }

@@ -8,11 +8,16 @@ namespace Certctl.Acme.Finalize;
 public sealed record FinalizePayload([property: JsonPropertyName("csr")] string? Csr)
 {
     /// <summary>The payload; null when it is not a JSON object.</summary>
-    public static FinalizePayload? Parse(ReadOnlySpan<byte> json)
+    public static FinalizePayload? Parse(JsonElement? payload)
     {
+        if (payload is not { ValueKind: JsonValueKind.Object } json)
+        {
+            return null;
+        }
+
         try
         {
-            return JsonSerializer.Deserialize<FinalizePayload>(json, AcmeJson.Options);
+            return json.Deserialize<FinalizePayload>(AcmeJson.Options);
         }
         catch (JsonException)
         {

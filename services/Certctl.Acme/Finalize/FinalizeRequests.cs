@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Certctl.Acme.Orders;
 using Certctl.Acme.Problems;
 
@@ -10,7 +11,7 @@ namespace Certctl.Acme.Finalize;
 public sealed class FinalizeRequests(OwnedOrders orders, AcmeProfilePolicies profiles, OrderFinalization finalization)
 {
     public async Task<(AcmeOrder? Order, AcmeProblem? Problem)> FinalizeAsync(
-        string accountId, string orderId, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+        string accountId, string orderId, JsonElement? payload, CancellationToken cancellationToken)
     {
         var (order, problem) = await orders.FindAsync(accountId, orderId, cancellationToken);
         if (order is null)
@@ -29,7 +30,7 @@ public sealed class FinalizeRequests(OwnedOrders orders, AcmeProfilePolicies pro
                 $"The order is {order.Status}; it can be finalized only when it is ready.", StatusCodes.Status403Forbidden));
         }
 
-        if (FinalizePayload.Parse(payload.Span) is not { } request)
+        if (FinalizePayload.Parse(payload) is not { } request)
         {
             return (null, new AcmeProblem(AcmeProblemTypes.Malformed, "The finalize payload is not a JSON object.", StatusCodes.Status400BadRequest));
         }

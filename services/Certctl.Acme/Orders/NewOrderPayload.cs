@@ -12,11 +12,16 @@ public sealed record NewOrderPayload(
     [property: JsonPropertyName("replaces")] string? Replaces)
 {
     /// <summary>The payload; null when it is not a JSON object of this shape.</summary>
-    public static NewOrderPayload? Parse(ReadOnlySpan<byte> json)
+    public static NewOrderPayload? Parse(JsonElement? payload)
     {
+        if (payload is not { ValueKind: JsonValueKind.Object } json)
+        {
+            return null;
+        }
+
         try
         {
-            return JsonSerializer.Deserialize<NewOrderPayload>(json, AcmeJson.Options);
+            return json.Deserialize<NewOrderPayload>(AcmeJson.Options);
         }
         catch (JsonException)
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Certctl.Acme.Problems;
 using Certctl.Acme.RateLimiting;
 using Certctl.Domain;
@@ -22,9 +23,9 @@ public sealed class NewOrders(
 {
     /// <summary>The created order; or the problem refusing it.</summary>
     public async Task<(AcmeOrder? Order, AcmeProblem? Problem)> CreateAsync(
-        string accountId, string profileId, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+        string accountId, string profileId, JsonElement? payload, CancellationToken cancellationToken)
     {
-        if (NewOrderPayload.Parse(payload.Span) is not { } request)
+        if (NewOrderPayload.Parse(payload) is not { } request)
         {
             return (null, Malformed("The new-order payload is not a JSON object with identifiers."));
         }
