@@ -18,7 +18,8 @@ catch (InfrastructureUnavailableException exception)
 var settings = SuiteSettings.From(builder.Configuration);
 var apiKey = builder.AddOperatorApiKey();
 // Issuer and target configurations are encrypted at rest with this key (AES-256-GCM); only the gateway, which
-// writes them, the CA connector, which uses issuers', and agent ingest, which hands each agent its targets', receive it.
+// writes them, the CA connector, which uses issuers', agent ingest, which hands each agent its targets', and the ACME
+// server, which checks external account binding MACs, receive it.
 var configEncryptionKey = builder.AddParameter("certctl-config-encryption-key", new EncryptionKeyParameterDefault(), secret: true, persist: true);
 
 var migrations = builder.AddProject<Projects.Certctl_Migrations>("migrations")
@@ -31,7 +32,11 @@ var agentBootstrapToken = builder.AddParameter("certctl-agent-bootstrap-token", 
 var agentIngest = builder.AddCertctlService<Projects.Certctl_AgentIngest>("agent-ingest", infrastructure, migrations, settings)
     .WithEnvironment("CERTCTL_AGENT_BOOTSTRAP_TOKEN", agentBootstrapToken)
     .WithEnvironment("CERTCTL_CONFIG_ENCRYPTION_KEY", configEncryptionKey);
-var acme = builder.AddCertctlService<Projects.Certctl_Acme>("acme", infrastructure, migrations, settings);
+// ACME nonces are sealed under this key; every ACME replica must share it, nothing else needs it.
+var acmeNonceKey = builder.AddParameter("certctl-acme-nonce-key", new EncryptionKeyParameterDefault(), secret: true, persist: true);
+var acme = builder.AddCertctlService<Projects.Certctl_Acme>("acme", infrastructure, migrations, settings)
+    .WithEnvironment("CERTCTL_ACME_SERVER_NONCE_KEY", acmeNonceKey)
+    .WithEnvironment("CERTCTL_CONFIG_ENCRYPTION_KEY", configEncryptionKey); // decrypts external account binding keys
 var gateway = builder.AddCertctlService<Projects.Certctl_Gateway>("gateway", infrastructure, migrations, settings, port: settings.GatewayPort)
     .WithEnvironment("CERTCTL_API_KEYS_NAMED", apiKey.NamedKeysExpression)
     .WithEnvironment("CERTCTL_CONFIG_ENCRYPTION_KEY", configEncryptionKey)

@@ -54,6 +54,7 @@ public sealed class SuiteFixture : IAsyncLifetime
             $"--Parameters:certctl-api-key={ApiKey}",
             $"--Parameters:certctl-agent-bootstrap-token=boot{Guid.NewGuid():N}",
             $"--Parameters:certctl-config-encryption-key={Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))}",
+            $"--Parameters:certctl-acme-nonce-key={Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))}",
         ];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Certctl_AppHost>(args);
 

@@ -14,6 +14,7 @@ public sealed class MigrationTests(ITestOutputHelper output)
         "0012_revocation_crl_ocsp.sql", "0013_notifications.sql", "0014_list_journal_xids.sql", "0015_dispatch_index.sql",
         "0016_acme_issuer.sql",
         "0017_acme_renewal_info.sql",
+        "0019_acme_external_account_keys.sql",
     ];
 
     private static readonly string[] ExpectedTables =
@@ -25,6 +26,7 @@ public sealed class MigrationTests(ITestOutputHelper output)
         "acme_accounts", "acme_orders", "acme_authorizations", "acme_challenges", "acme_redeemed_nonces", "acme_rate_limits",
         "managed_certificates_changes", "jobs_changes", "agents_changes", "audit_events_changes", "discovered_certificates_changes",
         "issuer_ca_keys", "ocsp_responders", "acme_issuer_accounts", "acme_http01_challenges", "certificate_renewal_info",
+        "acme_external_account_keys",
         DatabaseMigrator.JournalTable,
     ];
 

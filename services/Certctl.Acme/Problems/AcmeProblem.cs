@@ -11,4 +11,7 @@ public sealed record AcmeProblem(string Type, string Detail, int Status)
     public AcmeIdentifier? Identifier { get; init; }
     public IReadOnlyList<AcmeProblem>? Subproblems { get; init; }
     public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>The accepted JWS algorithms, sent with <c>badSignatureAlgorithm</c> (RFC 8555 §6.2).</summary>
+    public IReadOnlyList<string>? Algorithms { get; init; }
 }
