@@ -1,3 +1,4 @@
+using Certctl.Acme.Http;
 using System.Text.Json.Serialization;
 using Certctl.Acme.Orders;
 using Certctl.Acme.Protocol;
@@ -12,10 +13,10 @@ public sealed record AuthorizationDocument(
     [property: JsonPropertyName("challenges")] IReadOnlyList<ChallengeDocument> Challenges,
     [property: JsonPropertyName("wildcard")] bool? Wildcard)
 {
-    public static AuthorizationDocument From(AcmeAuthorization authorization, OrderResourceUrls urls) => new(
+    public static AuthorizationDocument From(AcmeAuthorization authorization, AcmeUrls urls) => new(
         authorization.Identifier,
         authorization.Status,
-        OrderDocument.Timestamp(authorization.ExpiresAt),
+        AcmeJson.Time(authorization.ExpiresAt),
         [.. authorization.Challenges.Select(challenge => ChallengeDocument.From(challenge, urls))],
         authorization.Wildcard ? true : null);
 }
@@ -29,11 +30,11 @@ public sealed record ChallengeDocument(
     [property: JsonPropertyName("validated")] string? Validated,
     [property: JsonPropertyName("error")] ProblemDocument? Error)
 {
-    public static ChallengeDocument From(AcmeChallenge challenge, OrderResourceUrls urls) => new(
+    public static ChallengeDocument From(AcmeChallenge challenge, AcmeUrls urls) => new(
         challenge.Type,
         urls.Challenge(challenge.Id),
         challenge.Status,
         challenge.Token,
-        challenge.ValidatedAt is { } validated ? OrderDocument.Timestamp(validated) : null,
+        challenge.ValidatedAt is { } validated ? AcmeJson.Time(validated) : null,
         challenge.Error is { } error ? StoredProblem.ToDocument(error) : null);
 }

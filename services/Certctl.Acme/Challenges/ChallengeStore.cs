@@ -1,3 +1,4 @@
+using Certctl.Acme.Http;
 using Certctl.Acme.Authorizations;
 using Certctl.Acme.Orders;
 using Certctl.Acme.Problems;

@@ -1,3 +1,4 @@
+using Certctl.Acme.Http;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Certctl.Acme.Protocol;

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Certctl.Acme.Http;
 using System.Text.Json.Serialization;
 using Certctl.Acme.Protocol;
 
@@ -17,18 +17,15 @@ public sealed record OrderDocument(
     [property: JsonPropertyName("certificate")] string? Certificate,
     [property: JsonPropertyName("replaces")] string? Replaces)
 {
-    public static OrderDocument From(AcmeOrder order, OrderResourceUrls urls) => new(
+    public static OrderDocument From(AcmeOrder order, AcmeUrls urls) => new(
         order.Status,
-        Timestamp(order.ExpiresAt),
+        AcmeJson.Time(order.ExpiresAt),
         order.Identifiers,
-        order.NotBefore is { } notBefore ? Timestamp(notBefore) : null,
-        order.NotAfter is { } notAfter ? Timestamp(notAfter) : null,
+        order.NotBefore is { } notBefore ? AcmeJson.Time(notBefore) : null,
+        order.NotAfter is { } notAfter ? AcmeJson.Time(notAfter) : null,
         order.Error is { } error ? StoredProblem.ToDocument(error) : null,
         [.. order.AuthorizationIds.Select(urls.Authorization)],
         urls.Finalize(order.Id),
         order.Status == AcmeStatus.Valid && order.CertificateId is { } certificate ? urls.Certificate(certificate) : null,
         order.Replaces);
-
-    /// <summary>RFC 3339 in UTC to the second, as ACME objects carry times.</summary>
-    public static string Timestamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

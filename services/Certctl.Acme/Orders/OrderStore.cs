@@ -1,3 +1,4 @@
+using Certctl.Acme.Http;
 using System.Text.Json;
 using Certctl.Acme.Protocol;
 using Npgsql;

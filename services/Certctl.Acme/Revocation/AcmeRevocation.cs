@@ -1,3 +1,4 @@
+using Certctl.Acme.Http;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -142,8 +143,7 @@ public sealed partial class AcmeRevocation(NpgsqlDataSource db, IdGenerator ids,
     private static bool Authorized(RevocationRequester requester, string? ownerAccount, X509Certificate2 leaf) =>
         requester.AccountId is { } account
             ? ownerAccount == account
-            : requester.KeySubjectPublicKeyInfo is { } key
-              && CryptographicOperations.FixedTimeEquals(key, leaf.PublicKey.ExportSubjectPublicKeyInfo());
+            : requester.KeyThumbprint is { } thumbprint && CertificateKeyThumbprint.Of(leaf) == thumbprint;
 
     private static X509Certificate2? Parse(string? certificate)
     {
