@@ -1,4 +1,8 @@
 using Certctl.Acme.Http;
+using Certctl.Acme.Orders;
+using Certctl.Acme.RateLimiting;
+using Certctl.Acme.RenewalInfo;
+using Certctl.Acme.Validation;
 using Certctl.ServiceDefaults;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
@@ -39,6 +43,11 @@ internal sealed class AcmeHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>The host on <paramref name="timeProvider"/> (rate limits and renewal windows under a fake clock).</summary>
+    public static Task<AcmeHost> StartAsync(
+        string connectionString, ITestOutputHelper output, TimeProvider timeProvider, IDictionary<string, string?>? settings = null) =>
+        StartAsync(connectionString, output, settings, services => services.AddSingleton(timeProvider));
+
     public static async Task<AcmeHost> StartAsync(
         string connectionString, ITestOutputHelper output, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
     {
@@ -62,12 +71,18 @@ internal sealed class AcmeHost : IAsyncDisposable
         builder.AddServiceDefaults();
         builder.AddCertctlDatabase();
         builder.Services.AddMassTransit(bus => bus.UsingInMemory());
-        builder.AddAcmeCore();
         configureServices?.Invoke(builder.Services);
+        builder.AddAcmeCore();
+        builder.AddAcmeValidators();
+        builder.AddAcmeRateLimiting();
+        builder.AddAcmeRenewalInfo();
+        builder.AddAcmeOrders();
 
         var app = builder.Build();
         app.MapDefaultEndpoints();
         app.MapAcmeCore();
+        app.MapAcmeRenewalInfo();
+        app.MapAcmeOrders();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return new AcmeHost(app, new Uri(address));

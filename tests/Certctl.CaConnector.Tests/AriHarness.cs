@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Certctl.CaConnector.Issuers;
 using Certctl.CaConnector.RenewalInfo;
 using Certctl.CaConnector.Tests.FakeVendors;
+using Certctl.Domain;
 using Certctl.Issuance;
 using Certctl.Secrets;
 using Microsoft.Extensions.Configuration;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Certctl.Domain;
 using Certctl.Issuance;
 using Microsoft.Extensions.Options;
 

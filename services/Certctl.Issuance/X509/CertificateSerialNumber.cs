@@ -29,9 +29,5 @@ public static class CertificateSerialNumber
     /// The canonical text form stored in <c>certificate_versions.serial_number</c> and looked up by OCSP, ARI and
     /// revocation: lower-case hex of the unsigned value without leading zeros ("0" for zero).
     /// </summary>
-    public static string ToHex(ReadOnlySpan<byte> bigEndian)
-    {
-        var hex = Convert.ToHexStringLower(bigEndian).TrimStart('0');
-        return hex.Length == 0 ? "0" : hex;
-    }
+    public static string ToHex(ReadOnlySpan<byte> bigEndian) => Domain.AriCertificateId.SerialNumberHex(bigEndian);
 }

@@ -17,7 +17,7 @@ public sealed class PebbleServer : IAsyncDisposable
     private const string ChallengeServer = "/usr/bin/pebble-challtestsrv";
 
     // Runs one program with its output in a log, and ends it when the test process goes away (no orphan holds a port).
-    private const string WrapperScript = """
+    internal const string WrapperScript = """
         "$@" &
         child=$!
         trap 'kill "$child" 2>/dev/null; wait "$child"; exit 0' TERM INT

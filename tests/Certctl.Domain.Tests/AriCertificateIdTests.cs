@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Certctl.Issuance.Tests;
+namespace Certctl.Domain.Tests;
 
 public sealed class AriCertificateIdTests
 {
@@ -53,7 +53,7 @@ public sealed class AriCertificateIdTests
             DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1), [0x00, 0x87, 0x65, 0x43, 0x21]);
 
         Assert.Equal(RfcCertificateId, AriCertificateId.Of(certificate));
-        Assert.Equal(RfcCertificateId, AriCertificateId.FromStoredHex(RfcKeyIdentifierHex, CertificateSerialNumber.ToHex(certificate.SerialNumberBytes.Span)));
+        Assert.Equal(RfcCertificateId, AriCertificateId.FromStoredHex(RfcKeyIdentifierHex, AriCertificateId.SerialNumberHex(certificate.SerialNumberBytes.Span)));
     }
 
     [Fact]
@@ -64,5 +64,42 @@ public sealed class AriCertificateIdTests
             .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
 
         Assert.Null(AriCertificateId.Of(certificate));
+    }
+
+    [Fact]
+    public void Parses_the_rfc_example_into_the_stored_forms()
+    {
+        Assert.True(AriCertificateId.TryParse(RfcCertificateId, out var akiHex, out var serialHex));
+        Assert.Equal(RfcKeyIdentifierHex, akiHex);
+        Assert.Equal("87654321", serialHex);
+    }
+
+    [Theory]
+    [InlineData("0", "AA")]
+    [InlineData("7f", "fw")]
+    [InlineData("80", "AIA")]
+    [InlineData("123456", "EjRW")]
+    public void Parsing_inverts_building(string serialHex, string serialBase64Url)
+    {
+        Assert.True(AriCertificateId.TryParse("aYhba4dGQEHhs3uEe6CuLN4ByNQ." + serialBase64Url, out _, out var parsed));
+        Assert.Equal(serialHex, parsed);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("aYhba4dGQEHhs3uEe6CuLN4ByNQ")]
+    [InlineData(".AIdlQyE")]
+    [InlineData("aYhba4dGQEHhs3uEe6CuLN4ByNQ.")]
+    [InlineData("aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE.AA")]
+    [InlineData("aYhba4dGQEHhs3uEe6CuLN4ByNQ=.AIdlQyE")]
+    [InlineData("aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE=")]
+    [InlineData("aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdl+yE")]
+    [InlineData("aYhba4dGQEHhs3uEe6CuLN4ByNQ.A")]
+    [InlineData("aYhba4dGQEHhs3uEe6CuLN4ByNQ.AAE")]
+    [InlineData("aYhba4dGQEHhs3uEe6CuLN4ByNQ.gA")]
+    public void Refuses_malformed_identifiers(string? certificateId)
+    {
+        Assert.False(AriCertificateId.TryParse(certificateId, out _, out _));
     }
 }
