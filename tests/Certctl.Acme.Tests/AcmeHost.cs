@@ -48,8 +48,10 @@ internal sealed class AcmeHost : IAsyncDisposable
         string connectionString, ITestOutputHelper output, TimeProvider timeProvider, IDictionary<string, string?>? settings = null) =>
         StartAsync(connectionString, output, settings, services => services.AddSingleton(timeProvider));
 
+    /// <remarks>With <paramref name="amqp"/> messages go to that RabbitMQ virtual host (issuance by a real CA connector); else they stay in memory.</remarks>
     public static async Task<AcmeHost> StartAsync(
-        string connectionString, ITestOutputHelper output, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
+        string connectionString, ITestOutputHelper output, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null,
+        Uri? amqp = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -65,12 +67,29 @@ internal sealed class AcmeHost : IAsyncDisposable
             configuration[key] = value;
         }
 
+        if (amqp is not null)
+        {
+            configuration[$"ConnectionStrings:{MessagingDefaults.ConnectionName}"] = amqp.ToString();
+        }
+
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.Logging.ClearProviders().AddTestOutput(output)
             .AddFilter("Microsoft", LogLevel.Warning).AddFilter("System", LogLevel.Warning).AddFilter("Npgsql", LogLevel.Warning);
         builder.AddServiceDefaults();
         builder.AddCertctlDatabase();
-        builder.Services.AddMassTransit(bus => bus.UsingInMemory());
+        if (amqp is null)
+        {
+            builder.Services.AddMassTransit(bus =>
+            {
+                bus.AddAcmeOrderConsumers();
+                bus.UsingInMemory((context, memory) => memory.ConfigureEndpoints(context));
+            });
+        }
+        else
+        {
+            builder.AddCertctlMessaging(bus => bus.AddAcmeOrderConsumers());
+        }
+
         configureServices?.Invoke(builder.Services);
         builder.AddAcmeCore();
         builder.AddAcmeValidators();
