@@ -51,6 +51,17 @@ public sealed class DirectoryTests(MigratedDatabaseFixture<DirectoryTests> datab
     }
 
     [Fact]
+    public async Task Head_on_the_directory_answers_its_headers_without_a_body()
+    {
+        await using var host = await AcmeHost.StartAsync(database.ConnectionString, output);
+        using var http = host.Client();
+        using var response = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, host.Directory()));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        AcmeAssert.HasNonce(response);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task New_nonce_answers_head_200_and_get_204_with_a_nonce_no_store_and_the_index_link()
     {
         await using var host = await AcmeHost.StartAsync(database.ConnectionString, output);

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -198,6 +200,44 @@ public sealed class JwsPipelineTests(MigratedDatabaseFixture<JwsPipelineTests> d
         await AcmeAssert.ProblemAsync(general, HttpStatusCode.BadRequest, "malformed");
         using var badPayload = await client.PostAsync(url, TestKey.Create("ES256"), "[1, 2");
         await AcmeAssert.ProblemAsync(badPayload, HttpStatusCode.BadRequest, "malformed");
+    }
+
+    [Fact]
+    public async Task Each_rejection_is_counted_under_its_reason()
+    {
+        var reasons = new ConcurrentBag<string>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, meterListener) =>
+        {
+            if (instrument.Meter.Name == "Certctl" && instrument.Name == "certctl.acme.jws_rejections")
+            {
+                meterListener.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "reason")
+                {
+                    reasons.Add((string)tag.Value!);
+                }
+            }
+        });
+        listener.Start();
+        await using var host = await AcmeHost.StartAsync(database.ConnectionString, output);
+        using var client = new AcmeTestClient(host.Client(), host.Directory());
+        var url = await client.Url("newAccount");
+
+        (await client.PostAsync(url, TestKey.Create("ES256"), new { }, spoil: new AcmeTestClient.Spoil { ContentType = "text/plain" })).Dispose();
+        (await client.PostAsync(url, TestKey.Create("ES256"), new { }, spoil: new AcmeTestClient.Spoil { Alg = "HS512" })).Dispose();
+        (await client.PostAsync(url, TestKey.Create("ES256"), new { }, spoil: new AcmeTestClient.Spoil { Nonce = "forged" })).Dispose();
+        (await client.PostAsync(url, TestKey.Create("EdDSA"), new { }, spoil: new AcmeTestClient.Spoil { FlipSignature = true })).Dispose();
+
+        Assert.Contains("content_type", reasons);
+        Assert.Contains("bad_algorithm", reasons);
+        Assert.Contains("nonce_forged", reasons);
+        Assert.Contains("bad_signature", reasons);
     }
 
     [Fact]

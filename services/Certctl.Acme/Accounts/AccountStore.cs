@@ -40,5 +40,6 @@ public sealed class AccountStore(NpgsqlDataSource dataSource)
             reader.GetFieldValue<DateTimeOffset>(5), reader.IsDBNull(6) ? null : reader.GetString(6));
     }
 
-    internal static NpgsqlParameter Json(string name, string json) => new(name, NpgsqlDbType.Jsonb) { Value = json };
+    /// <summary>A positional <c>jsonb</c> parameter.</summary>
+    internal static NpgsqlParameter Json(string json) => new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = json };
 }

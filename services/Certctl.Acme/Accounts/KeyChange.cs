@@ -99,7 +99,7 @@ public sealed class KeyChange(NpgsqlDataSource dataSource, AccountStore accounts
             """, connection, transaction);
         update.Parameters.Add(new NpgsqlParameter<string> { TypedValue = account.Id });
         update.Parameters.Add(new NpgsqlParameter<string> { TypedValue = account.Key.Thumbprint });
-        update.Parameters.Add(AccountStore.Json("jwk", newKey.CanonicalJson));
+        update.Parameters.Add(AccountStore.Json(newKey.CanonicalJson));
         update.Parameters.Add(new NpgsqlParameter<string> { TypedValue = newKey.Thumbprint });
         AcmeAccount? updated;
         try

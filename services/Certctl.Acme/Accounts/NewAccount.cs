@@ -16,9 +16,6 @@ public sealed class NewAccount(
     NpgsqlDataSource dataSource, AccountStore accounts, ExternalAccountBindings bindings, IdGenerator ids, IOptions<AcmeServerOptions> options,
     IServiceProvider services)
 {
-    /// <summary>Id prefix of accounts (<c>acct-…</c>).</summary>
-    public const string IdPrefix = "acct";
-
     public async Task<AcmeResponse> HandleAsync(AcmeRequest request, CancellationToken cancellationToken)
     {
         if (request.Payload is not { } payload)
@@ -102,7 +99,7 @@ public sealed class NewAccount(
     private async Task<(AcmeAccount? Account, bool Inserted, AcmeProblem? Problem)> CreateAsync(
         string profileId, AcmeRequest request, IReadOnlyList<string> contact, bool agreed, string? bindingKeyId, CancellationToken cancellationToken)
     {
-        var id = ids.NewId(IdPrefix);
+        var id = ids.NewId(IdPrefix.AcmeAccount);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var insert = new NpgsqlCommand("""
@@ -113,7 +110,7 @@ public sealed class NewAccount(
             """, connection, transaction);
         insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
         insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = profileId });
-        insert.Parameters.Add(AccountStore.Json("jwk", request.Key.CanonicalJson));
+        insert.Parameters.Add(AccountStore.Json(request.Key.CanonicalJson));
         insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.Key.Thumbprint });
         insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. contact] });
         insert.Parameters.Add(new NpgsqlParameter { Value = (object?)bindingKeyId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });

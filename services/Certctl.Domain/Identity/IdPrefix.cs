@@ -19,6 +19,7 @@ public static class IdPrefix
     public const string AcmeOrder = "ord";
     public const string AcmeAuthorization = "authz";
     public const string AcmeChallenge = "chal";
+    public const string AcmeExternalAccountKey = "eab";
     public const string DiscoveredCertificate = "disc";
     public const string DiscoveryScan = "dscan";
 }

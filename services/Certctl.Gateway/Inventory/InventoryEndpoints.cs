@@ -22,5 +22,6 @@ public static class InventoryEndpoints
         .MapOwnerEndpoints()
         .MapRenewalPolicyEndpoints()
         .MapCertificateProfileEndpoints()
-        .MapIssuerEndpoints();
+        .MapIssuerEndpoints()
+        .MapAcmeExternalAccountKeyEndpoints();
 }
