@@ -30,7 +30,7 @@ public sealed class LegoTests(MigratedDatabaseFixture<LegoTests> database, Rabbi
         var first = await VerifiedAsync(files, "trust.example.com");
         Assert.Equal(["trust.example.com"], DnsNames(first));
 
-        await LegoAsync([.. lego, "renew", "--days", "10000"]);
+        await LegoAsync([.. lego, "renew", "--days", "10000", "--no-random-sleep"]);
         var renewed = await VerifiedAsync(files, "trust.example.com");
         Assert.NotEqual(first.SerialNumber, renewed.SerialNumber);
         Assert.Equal(2L, await Sql.ScalarAsync<long>(database.ConnectionString,
@@ -82,7 +82,9 @@ public sealed class LegoTests(MigratedDatabaseFixture<LegoTests> database, Rabbi
         var root = files.Write($"{domain}.root.pem", chain[^1].ExportCertificatePem());
         var verified = await OpenSslCli.RunCheckedAsync("verify", "-CAfile", root, "-untrusted", issuers, leaf);
         Assert.Contains(": OK", verified);
-        return X509Certificate2.CreateFromPemFile(leaf);
+        var stored = new X509Certificate2Collection();
+        stored.ImportFromPemFile(leaf); // lego's .crt is the bundle, leaf first
+        return stored[0];
     }
 
     private static string[] DnsNames(X509Certificate2 certificate) =>
