@@ -169,6 +169,35 @@ public sealed class AccountTests(MigratedDatabaseFixture<AccountTests> database,
         await AcmeAssert.ProblemAsync(innerSignature, HttpStatusCode.Unauthorized, "unauthorized");
     }
 
+    [Fact]
+    public async Task The_orders_list_names_the_accounts_live_orders_a_page_at_a_time()
+    {
+        await using var host = await AcmeHost.StartAsync(database.ConnectionString, output);
+        using var client = new AcmeTestClient(host.Client(), host.Directory());
+        var key = TestKey.Create("ES256");
+        var kid = await client.NewAccountAsync(key);
+        var accountId = kid[(kid.LastIndexOf('/') + 1)..];
+        await Sql.ExecuteAsync(database.ConnectionString, """
+            INSERT INTO acme_orders (id, account_id, profile_id, status, identifiers, expires_at)
+            SELECT 'ord-' || $1 || '-' || lpad(n::text, 3, '0'), $1, 'prof-standard-tls', CASE WHEN n = 0 THEN 'invalid' ELSE 'ready' END,
+                   '[{"type":"dns","value":"a.example.com"}]', now() + interval '1 day'
+              FROM generate_series(0, 101) n
+            """, accountId);
+
+        using var first = await client.PostAsync(kid + "/orders", key, payload: null, kid: kid);
+        var page = await AcmeAssert.JsonAsync(first, HttpStatusCode.OK);
+        var orders = page.GetProperty("orders").EnumerateArray().Select(o => o.GetString()!).ToList();
+        Assert.Equal(100, orders.Count);
+        Assert.Equal($"{await client.Url("newOrder")}".Replace("/new-order", $"/order/ord-{accountId}-001"), orders[0]);
+        var next = first.Headers.GetValues("Link").Single(link => link.EndsWith(";rel=\"next\"", StringComparison.Ordinal));
+        var nextUrl = next[1..next.IndexOf('>')];
+
+        using var second = await client.PostAsync(nextUrl, key, payload: null, kid: kid);
+        var last = await AcmeAssert.JsonAsync(second, HttpStatusCode.OK);
+        Assert.Equal([$"ord-{accountId}-101"], last.GetProperty("orders").EnumerateArray().Select(o => o.GetString()![(o.GetString()!.LastIndexOf('/') + 1)..]));
+        Assert.DoesNotContain(second.Headers.GetValues("Link"), link => link.Contains("rel=\"next\"", StringComparison.Ordinal));
+    }
+
     private static async Task<JsonElement> InnerAsync(AcmeTestClient client, TestKey newKey, string kid, TestKey oldKey) =>
         JsonSerializer.Deserialize<JsonElement>(AcmeTestClient.Sign(newKey, await client.Url("keyChange"), null, null, new { account = kid, oldKey = oldKey.Jwk }));
 }

@@ -37,6 +37,7 @@ public static class AcmeCoreExtensions
         services.AddSingleton<NewAccount>();
         services.AddSingleton<AccountUpdate>();
         services.AddSingleton<KeyChange>();
+        services.AddSingleton<AccountOrders>();
         return builder;
     }
 

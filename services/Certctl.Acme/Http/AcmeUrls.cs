@@ -16,7 +16,7 @@ public sealed class AcmeUrls
     /// <summary><c>scheme://host/acme/profile/{id}</c> or <c>scheme://host/acme</c>.</summary>
     public string Prefix { get; }
 
-    /// <summary>The URL of this request, without its query string.</summary>
+    /// <summary>The URL of this request, query string included (RFC 8555 §6.4: the URL the JWS is directed to).</summary>
     public string RequestUrl { get; }
 
     public string Directory => Prefix + "/directory";
@@ -56,6 +56,6 @@ public sealed class AcmeUrls
     {
         var origin = string.Concat(request.Scheme, "://", request.Host.Value);
         var basePath = request.PathBase.Value ?? string.Empty;
-        return new AcmeUrls(string.Concat(origin, basePath, routePrefix), string.Concat(origin, basePath, request.Path.Value));
+        return new AcmeUrls(string.Concat(origin, basePath, routePrefix), string.Concat(origin, basePath, request.Path.Value, request.QueryString.Value));
     }
 }
