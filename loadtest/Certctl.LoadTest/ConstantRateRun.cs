@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Certctl.LoadTest.Scenarios;
 
 namespace Certctl.LoadTest;
@@ -21,6 +22,7 @@ public sealed class ConstantRateRun
     private readonly RunCounters counters = new();
     private readonly LatencyRecorder latency;
     private readonly LatencyRecorder driverLag;
+    private readonly ConcurrentDictionary<string, LatencyRecorder> endpointLatency = new(StringComparer.Ordinal);
     private long startTimestamp;
     private long scheduleEndTimestamp;
 
@@ -141,6 +143,10 @@ public sealed class ConstantRateRun
             if (arrival.Measured && (status > 0 || error == ErrorKinds.Timeout))
             {
                 latency.RecordTicks(end - arrival.IntendedTimestamp);
+                if (scenario.EndpointOf(arrival.Sequence) is { } endpoint)
+                {
+                    endpointLatency.GetOrAdd(endpoint, _ => new LatencyRecorder(time.TimestampFrequency)).RecordTicks(end - arrival.IntendedTimestamp);
+                }
             }
 
             counters.Finish(arrival.Measured, status, error, end);
@@ -190,6 +196,8 @@ public sealed class ConstantRateRun
             DriverLagMs = driverLag.Summarise(),
             Errors = new ErrorSummary(errorTotal, scheduled > 0 ? Math.Round((double)errorTotal / scheduled, 6) : 0, counters.ErrorStatusCodes(), byKind),
             StatusCodes = counters.StatusCodes(),
+            EndpointLatencyMs = new SortedDictionary<string, LatencySummary>(
+                endpointLatency.ToDictionary(pair => pair.Key, pair => pair.Value.Summarise()), StringComparer.Ordinal),
         };
     }
 

@@ -23,6 +23,9 @@ public static class ErrorKinds
     public const string HttpStatus = "http_status";
 
     /// <summary>A response whose status was right but whose body is not what the scenario reads (see the scenario).</summary>
+    /// <summary>A 429 that is not an ACME rateLimited problem with a Retry-After (the scenario read it and says so).</summary>
+    public const string MalformedRateLimit = "malformed_429";
+
     public const string UnexpectedBody = "unexpected_body";
 
     public const string Other = "other";

@@ -1,6 +1,7 @@
 using System.Globalization;
-using Certctl.LoadTest.Scenarios;
+using Certctl.LoadTest.Acme;
 using Certctl.LoadTest.Agents;
+using Certctl.LoadTest.Scenarios;
 using Certctl.LoadTest.Seeding;
 
 namespace Certctl.LoadTest;
@@ -67,6 +68,7 @@ public static class HelpText
 
         output.WriteLine($"  {AgentFleet.Name,-18}5,000 Online agents loadtest-agent-00001…, heartbeats over the last 60 s, OS 80/10/10 linux/windows/darwin,");
         output.WriteLine($"  {string.Empty,-18}tokens derived from ${AgentFleet.SecretVariable} (or --agent-secret); the agent_storm scenario needs the same secret");
+        output.WriteLine($"  {AcmeBurstFixture.Name,-18}1,000 Active certificates loadtest-ari-00001… with one version each, named by the ARI cert ids acme_burst asks for");
 
         output.WriteLine("""
 

@@ -76,7 +76,7 @@ public static class LoadCommand
             return Usage(error, $"--out: cannot create the folder of '{path}': {ex.Message}");
         }
 
-        using var client = LoadClient.Create(options.Connections, options.Timeout);
+        using var client = LoadClient.Create(options.ConnectionsFor(scenario), options.Timeout);
         try
         {
             await scenario.PrepareAsync(client, stop);
@@ -175,7 +175,7 @@ public static class LoadCommand
             finishedAt,
             interrupted,
             MachineInfo.Current(),
-            new RunSettings(options.Warmup.TotalSeconds, options.MaxInFlight, options.Connections, options.Timeout.TotalSeconds),
+            new RunSettings(options.Warmup.TotalSeconds, options.MaxInFlight, options.ConnectionsFor(scenario), options.Timeout.TotalSeconds),
             ceiling ?? steps[0],
             ramp)
         {

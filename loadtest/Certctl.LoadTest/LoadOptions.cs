@@ -28,6 +28,12 @@ public sealed record LoadOptions
     /// </summary>
     public int Connections { get; init; } = 256;
 
+    /// <summary>True when <c>--connections</c> was given (then it wins over the scenario's default).</summary>
+    public bool ConnectionsGiven { get; init; }
+
+    /// <summary>The connections a run of <paramref name="scenario"/> opens: the command line's, else the scenario's, else the default.</summary>
+    public int ConnectionsFor(Scenarios.IScenario scenario) => ConnectionsGiven ? Connections : scenario.Defaults.Connections ?? Connections;
+
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 
     public IReadOnlyList<Threshold> Thresholds { get; init; } = [];
@@ -79,7 +85,7 @@ public sealed record LoadOptions
                 "--warmup" => options with { Warmup = ParseDuration(name, Value()) },
                 "--timeout" => options with { Timeout = ParsePositiveDuration(name, Value()) },
                 "--max-in-flight" => options with { MaxInFlight = ParseCount(name, Value()) },
-                "--connections" => options with { Connections = ParseCount(name, Value()) },
+                "--connections" => options with { Connections = ParseCount(name, Value()), ConnectionsGiven = true },
                 "--threshold" => Add(options, thresholds, ParseThreshold(Value())),
                 "--no-default-thresholds" => options with { NoDefaultThresholds = true },
                 "--ramp" => options with { Ramp = ParseRamp(Value()) },

@@ -59,7 +59,7 @@ public sealed record RampPlan(double Start, double End, double Step)
 
     /// <summary>The p99 limit of a ramp: the value of a p99 threshold if one is set, else 10 ms.</summary>
     public static double P99Limit(IEnumerable<Threshold> thresholds) =>
-        thresholds.FirstOrDefault(t => t.Metric == ThresholdMetric.P99)?.Limit ?? DefaultP99LimitMs;
+        thresholds.FirstOrDefault(t => t.Metric == ThresholdMetric.P99 && t.Endpoint is null)?.Limit ?? DefaultP99LimitMs;
 
     /// <summary>The last step that held before the first one that did not; null when the first step already failed.</summary>
     public static StepResult? Ceiling(IEnumerable<StepResult> steps)

@@ -43,6 +43,9 @@ public sealed record StepResult
     /// <summary>Every response by status code.</summary>
     public required IReadOnlyDictionary<string, long> StatusCodes { get; init; }
 
+    /// <summary>Latency per endpoint, for scenarios that mix several (<see cref="Scenarios.IScenario.EndpointOf"/>); empty otherwise.</summary>
+    public IReadOnlyDictionary<string, LatencySummary> EndpointLatencyMs { get; init; } = new SortedDictionary<string, LatencySummary>(StringComparer.Ordinal);
+
     public IReadOnlyList<ThresholdResult> Thresholds { get; init; } = [];
 
     /// <summary>Every threshold held.</summary>

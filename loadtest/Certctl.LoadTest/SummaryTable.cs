@@ -33,6 +33,11 @@ public static class SummaryTable
         output.WriteLine(l.Count == 0
             ? "  latency: no responses"
             : string.Create(inv, $"  latency ms  p50 {l.P50:0.###}  p90 {l.P90:0.###}  p95 {l.P95:0.###}  p99 {l.P99:0.###}  p99.9 {l.P999:0.###}  max {l.Max:0.###}  mean {l.Mean:0.###}"));
+        foreach (var (endpoint, e) in step.EndpointLatencyMs)
+        {
+            output.WriteLine(string.Create(inv, $"    {endpoint,-14} n {e.Count,9}  p50 {e.P50:0.###}  p95 {e.P95:0.###}  p99 {e.P99:0.###}  max {e.Max:0.###}"));
+        }
+
         output.WriteLine(string.Create(inv, $"  driver lag ms  p50 {step.DriverLagMs.P50:0.###}  p99 {step.DriverLagMs.P99:0.###}  max {step.DriverLagMs.Max:0.###}"));
         if (DriverWasBottleneck(step))
         {

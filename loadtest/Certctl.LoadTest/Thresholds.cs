@@ -29,10 +29,14 @@ public enum ThresholdComparison
 
 /// <summary>
 /// One pass/fail rule such as <c>p99&lt;10ms</c>, <c>errors&lt;0.1%</c>, <c>errors&lt;1</c> (a count) or <c>throughput&gt;=5000</c>.
-/// Latency limits are held in milliseconds, error rates in percent, throughput in completed requests per second.
+/// Latency limits are held in milliseconds, error rates in percent, throughput in completed requests per second. A latency rule
+/// may name one endpoint of a mixed scenario: <c>directory.p95&lt;20ms</c>.
 /// </summary>
 public sealed partial record Threshold(string Expression, ThresholdMetric Metric, ThresholdComparison Comparison, double Limit)
 {
+    /// <summary>The endpoint a latency rule is about (see <see cref="Scenarios.IScenario.EndpointOf"/>); null: every request.</summary>
+    public string? Endpoint { get; init; }
+
     /// <summary>Unit in which <see cref="Limit"/> and the measured value are expressed.</summary>
     public string Unit => Metric switch
     {
@@ -43,7 +47,9 @@ public sealed partial record Threshold(string Expression, ThresholdMetric Metric
     };
 
     /// <summary>A threshold on error rate and one on error count are the same rule for overriding purposes.</summary>
-    public string Key => Metric is ThresholdMetric.ErrorRate or ThresholdMetric.ErrorCount ? "errors" : Metric.ToString().ToLowerInvariant();
+    public string Key => Metric is ThresholdMetric.ErrorRate or ThresholdMetric.ErrorCount
+        ? "errors"
+        : (Endpoint is null ? "" : Endpoint + ".") + Metric.ToString().ToLowerInvariant();
 
     /// <summary>Parses an expression; throws <see cref="FormatException"/> with a readable reason when it is malformed.</summary>
     public static Threshold Parse(string expression)
@@ -55,6 +61,14 @@ public sealed partial record Threshold(string Expression, ThresholdMetric Metric
         }
 
         var metricName = match.Groups["metric"].Value.ToLowerInvariant();
+        string? endpoint = null;
+        var dot = metricName.IndexOf('.', StringComparison.Ordinal);
+        if (dot > 0 && LatencyMetric(metricName[(dot + 1)..]) is not null)
+        {
+            endpoint = metricName[..dot];
+            metricName = metricName[(dot + 1)..];
+        }
+
         var unit = match.Groups["unit"].Value.ToLowerInvariant();
         var number = double.Parse(match.Groups["value"].Value, CultureInfo.InvariantCulture);
         var comparison = match.Groups["op"].Value switch
@@ -65,19 +79,7 @@ public sealed partial record Threshold(string Expression, ThresholdMetric Metric
             _ => ThresholdComparison.GreaterOrEqual,
         };
 
-        ThresholdMetric? latencyMetric = metricName switch
-        {
-            "p50" or "median" => ThresholdMetric.P50,
-            "p90" => ThresholdMetric.P90,
-            "p95" => ThresholdMetric.P95,
-            "p99" => ThresholdMetric.P99,
-            "p999" or "p99.9" => ThresholdMetric.P999,
-            "max" => ThresholdMetric.Max,
-            "mean" or "avg" => ThresholdMetric.Mean,
-            _ => null,
-        };
-
-        if (latencyMetric is { } latency)
+        if (LatencyMetric(metricName) is { } latency)
         {
             double? toMs = unit switch
             {
@@ -87,8 +89,13 @@ public sealed partial record Threshold(string Expression, ThresholdMetric Metric
                 _ => null,
             };
             return toMs is { } factor
-                ? new Threshold(expression, latency, comparison, number * factor)
+                ? new Threshold(expression, latency, comparison, number * factor) { Endpoint = endpoint }
                 : throw new FormatException($"'{expression}': a latency limit takes ms, us or s, not '{unit}'.");
+        }
+
+        if (endpoint is not null)
+        {
+            throw new FormatException($"'{expression}': only latency rules (p50 … max, mean) can name an endpoint.");
         }
 
         return metricName switch
@@ -102,20 +109,24 @@ public sealed partial record Threshold(string Expression, ThresholdMetric Metric
     }
 
     /// <summary>Reads this threshold's metric from a step's figures, in <see cref="Unit"/>; null when there is nothing to judge.</summary>
-    public double? Measure(StepResult step) => Metric switch
+    public double? Measure(StepResult step)
     {
-        ThresholdMetric.ErrorRate => step.Errors.Rate * 100,
-        ThresholdMetric.ErrorCount => step.Errors.Total,
-        ThresholdMetric.Throughput => step.Throughput,
-        _ when step.LatencyMs.Count == 0 => null,
-        ThresholdMetric.P50 => step.LatencyMs.P50,
-        ThresholdMetric.P90 => step.LatencyMs.P90,
-        ThresholdMetric.P95 => step.LatencyMs.P95,
-        ThresholdMetric.P99 => step.LatencyMs.P99,
-        ThresholdMetric.P999 => step.LatencyMs.P999,
-        ThresholdMetric.Max => step.LatencyMs.Max,
-        _ => step.LatencyMs.Mean,
-    };
+        var latency = Endpoint is null ? step.LatencyMs : step.EndpointLatencyMs.GetValueOrDefault(Endpoint, LatencySummary.Empty);
+        return Metric switch
+        {
+            ThresholdMetric.ErrorRate => step.Errors.Rate * 100,
+            ThresholdMetric.ErrorCount => step.Errors.Total,
+            ThresholdMetric.Throughput => step.Throughput,
+            _ when latency.Count == 0 => null,
+            ThresholdMetric.P50 => latency.P50,
+            ThresholdMetric.P90 => latency.P90,
+            ThresholdMetric.P95 => latency.P95,
+            ThresholdMetric.P99 => latency.P99,
+            ThresholdMetric.P999 => latency.P999,
+            ThresholdMetric.Max => latency.Max,
+            _ => latency.Mean,
+        };
+    }
 
     /// <summary>Judges a step. A latency threshold with no latency samples fails: nothing answered, nothing was fast.</summary>
     public ThresholdResult Evaluate(StepResult step)
@@ -144,7 +155,19 @@ public sealed partial record Threshold(string Expression, ThresholdMetric Metric
         return [.. kept, .. user];
     }
 
-    [GeneratedRegex(@"^(?<metric>[a-zA-Z][a-zA-Z0-9.]*)\s*(?<op><=|>=|<|>)\s*(?<value>\d+(\.\d+)?|\.\d+)\s*(?<unit>ms|us|µs|s|%|/s)?$")]
+    private static ThresholdMetric? LatencyMetric(string name) => name switch
+    {
+        "p50" or "median" => ThresholdMetric.P50,
+        "p90" => ThresholdMetric.P90,
+        "p95" => ThresholdMetric.P95,
+        "p99" => ThresholdMetric.P99,
+        "p999" or "p99.9" => ThresholdMetric.P999,
+        "max" => ThresholdMetric.Max,
+        "mean" or "avg" => ThresholdMetric.Mean,
+        _ => null,
+    };
+
+    [GeneratedRegex(@"^(?<metric>[a-zA-Z][a-zA-Z0-9._-]*)\s*(?<op><=|>=|<|>)\s*(?<value>\d+(\.\d+)?|\.\d+)\s*(?<unit>ms|us|µs|s|%|/s)?$")]
     private static partial Regex ExpressionPattern();
 }
 

@@ -89,13 +89,12 @@ internal sealed class AcmeHost : IAsyncDisposable
         {
             builder.AddCertctlMessaging(bus => bus.AddAcmeOrderConsumers());
         }
-
-        configureServices?.Invoke(builder.Services);
         builder.AddAcmeCore();
         builder.AddAcmeValidators();
         builder.AddAcmeRateLimiting();
         builder.AddAcmeRenewalInfo();
         builder.AddAcmeOrders();
+        configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.MapDefaultEndpoints();

@@ -112,4 +112,39 @@ public class ThresholdTests
 
         Assert.Equal(["max<1s"], merged.Select(t => t.Expression));
     }
+
+    [Fact]
+    public void A_latency_rule_may_name_an_endpoint_and_is_judged_on_its_histogram()
+    {
+        var rule = Threshold.Parse("new_nonce.p95<20ms");
+        var step = Steps.With() with
+        {
+            EndpointLatencyMs = new SortedDictionary<string, LatencySummary>(StringComparer.Ordinal)
+            {
+                ["directory"] = new(10, 1, 2, 30, 40, 50, 60, 5),
+                ["new_nonce"] = new(10, 1, 2, 3, 4, 5, 6, 2),
+            },
+        };
+
+        Assert.Equal("new_nonce", rule.Endpoint);
+        Assert.Equal(ThresholdMetric.P95, rule.Metric);
+        Assert.Equal("new_nonce.p95", rule.Key);
+        Assert.True(rule.Evaluate(step).Passed);
+        Assert.False(Threshold.Parse("directory.p95<20ms").Evaluate(step).Passed);
+        Assert.Null(Threshold.Parse("renewal_info.p95<20ms").Evaluate(step).Actual);
+        Assert.Equal(ThresholdMetric.P999, Threshold.Parse("p99.9<5ms").Metric);
+        Assert.Null(Threshold.Parse("p99.9<5ms").Endpoint);
+        Assert.Throws<FormatException>(() => Threshold.Parse("directory.errors<1%"));
+    }
+
+    [Fact]
+    public void An_endpoint_rule_overrides_only_the_default_for_that_endpoint()
+    {
+        var merged = Threshold.Merge(
+            [Threshold.Parse("directory.p95<500ms"), Threshold.Parse("new_nonce.p95<300ms"), Threshold.Parse("p95<1s")],
+            [Threshold.Parse("directory.p95<20ms")],
+            dropDefaults: false);
+
+        Assert.Equal(["new_nonce.p95<300ms", "p95<1s", "directory.p95<20ms"], merged.Select(t => t.Expression));
+    }
 }

@@ -29,6 +29,12 @@ public interface IScenario
         ValueTask.FromResult((int)response.StatusCode < 400 ? null : ErrorKinds.HttpStatus);
 
     /// <summary>
+    /// The endpoint arrival <paramref name="sequence"/> addresses (e.g. <c>directory</c>), when the scenario mixes several: each
+    /// gets a latency histogram of its own, and thresholds may name it (<c>directory.p95&lt;20ms</c>). Null: one histogram only.
+    /// </summary>
+    string? EndpointOf(long sequence) => null;
+
+    /// <summary>
     /// What the scenario counted in the responses it checked, over the whole run (warm-up and every ramp step included),
     /// in the order to show them; empty when it counts nothing beyond status codes.
     /// </summary>
@@ -39,7 +45,11 @@ public interface IScenario
 public sealed record ResponseCount(string Name, long Value);
 
 /// <summary>What a scenario runs with unless told otherwise.</summary>
-public sealed record ScenarioDefaults(double Rate, TimeSpan Duration, IReadOnlyList<Threshold> Thresholds);
+public sealed record ScenarioDefaults(double Rate, TimeSpan Duration, IReadOnlyList<Threshold> Thresholds)
+{
+    /// <summary>Connections the client opens unless <c>--connections</c> says otherwise; null: the driver's default.</summary>
+    public int? Connections { get; init; }
+}
 
 /// <summary>Where a scenario points, the <c>--param name=value</c> settings given for it and the operator API key, if any.</summary>
 public sealed record ScenarioContext(Uri BaseUrl, IReadOnlyDictionary<string, string> Parameters)

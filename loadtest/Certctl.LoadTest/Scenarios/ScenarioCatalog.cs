@@ -9,6 +9,7 @@ public static class ScenarioCatalog
         context => new BulkRenewalScenario(context),
         context => new CertificateListScenario(context),
         context => new AgentStormScenario(context),
+        context => new AcmeBurstScenario(context),
     ];
 
     /// <summary>All scenarios, built for <paramref name="context"/>.</summary>

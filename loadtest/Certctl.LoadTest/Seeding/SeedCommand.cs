@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Certctl.LoadTest.Acme;
 using Certctl.LoadTest.Agents;
 using Npgsql;
 
@@ -31,6 +32,11 @@ public static class SeedCommand
             if (string.Equals(options.Fixture, AgentFleet.Name, StringComparison.OrdinalIgnoreCase))
             {
                 return await AgentSeedCommand.RunAsync(options, output, error, stop);
+            }
+
+            if (string.Equals(options.Fixture, AcmeBurstFixture.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                return await AcmeBurstSeedCommand.RunAsync(options, output, error, stop);
             }
 
             fixture = Resolve(options);
@@ -125,7 +131,7 @@ public static class SeedCommand
 
     private static SeedFixture Resolve(SeedOptions options)
     {
-        var known = string.Join(", ", SeedFixture.All.Select(f => f.Name).Append(AgentFleet.Name));
+        var known = string.Join(", ", SeedFixture.All.Select(f => f.Name).Append(AgentFleet.Name).Append(AcmeBurstFixture.Name));
         var fixture = options.Fixture is null
             ? throw new UsageException($"name a fixture ({known}).")
             : SeedFixture.Find(options.Fixture) ?? throw new UsageException($"unknown fixture '{options.Fixture}' (known: {known}).");

@@ -1,17 +1,17 @@
-using System.Globalization;
+using Certctl.Acme.Http;
 using Certctl.Domain;
 using Microsoft.Extensions.Options;
 
 namespace Certctl.Acme.RenewalInfo;
 
-/// <summary>Answers one renewalInfo request: the checks in order, then the window and its Retry-After.</summary>
+/// <summary>Answers one renewalInfo request: the checks in order, then the window and its <c>Retry-After</c>.</summary>
 public sealed class RenewalInfoAnswer(
-    RenewalInfoLookup lookup, IOptions<AcmeRenewalInfoOptions> options, TimeProvider timeProvider, RenewalInfoMetrics metrics)
+    RenewalInfoLookup lookup, IOptions<AcmeServerOptions> server, IOptions<AcmeRenewalInfoOptions> options, TimeProvider timeProvider,
+    RenewalInfoMetrics metrics)
 {
-    public async Task<IResult> AnswerAsync(string? profileId, string? certId, HttpContext context, CancellationToken cancellationToken)
+    public async Task<AcmeResponse> AnswerAsync(string? certId, CancellationToken cancellationToken)
     {
-        context.Response.Headers.CacheControl = "no-store";
-        if (!options.Value.Enabled)
+        if (!server.Value.RenewalInfoEnabled)
         {
             return Refuse("disabled", RenewalInfoProblems.Disabled);
         }
@@ -22,25 +22,18 @@ public sealed class RenewalInfoAnswer(
         }
 
         var now = timeProvider.GetUtcNow();
-        var (profileFound, certificate) = await lookup.FindAsync(profileId, akiHex, serialHex, now, cancellationToken);
-        if (!profileFound)
-        {
-            return Refuse("unknown_profile", RenewalInfoProblems.UnknownProfile);
-        }
-
-        if (certificate is null)
+        if (await lookup.FindAsync(akiHex, serialHex, now, cancellationToken) is not { } certificate)
         {
             return Refuse("unknown_certificate", RenewalInfoProblems.UnknownCertificate);
         }
 
         metrics.Request("window");
-        context.Response.Headers.RetryAfter = options.Value.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        return TypedResults.Json(RenewalInfoDocument.From(SuggestedWindow.For(certificate, now)));
+        return AcmeResponse.Ok(RenewalInfoDocument.From(SuggestedWindow.For(certificate, now))) with { RetryAfter = options.Value.RetryAfter };
     }
 
-    private IResult Refuse(string outcome, Problems.AcmeProblem problem)
+    private AcmeResponse Refuse(string outcome, Problems.AcmeProblem problem)
     {
         metrics.Request(outcome);
-        return RenewalInfoProblems.Render(problem);
+        return problem;
     }
 }

@@ -1,3 +1,5 @@
+using Certctl.Acme.Http;
+
 namespace Certctl.Acme.RenewalInfo;
 
 /// <summary>
@@ -6,21 +8,15 @@ namespace Certctl.Acme.RenewalInfo;
 /// </summary>
 public static class RenewalInfoEndpoints
 {
-    /// <summary>The path segment the directory's <c>renewalInfo</c> URL ends with; clients append <c>/{certID}</c>.</summary>
+    /// <summary>The path segment of the directory's <c>renewalInfo</c> URL (<see cref="AcmeUrls.RenewalInfo"/>); clients append <c>/{certID}</c>.</summary>
     public const string Segment = "renewal-info";
 
-    public static IEndpointRouteBuilder MapAcmeRenewalInfo(this IEndpointRouteBuilder endpoints)
-    {
-        string[] methods = [HttpMethods.Get, HttpMethods.Head];
+    /// <summary>The route value of the certificate identifier.</summary>
+    public const string CertIdRouteValue = "certId";
+
+    public static IEndpointRouteBuilder MapAcmeRenewalInfo(this IEndpointRouteBuilder endpoints) =>
         // Catch-all, so that an identifier with a slash (or none at all) is a malformed problem, not the framework's bare 404.
-        endpoints.MapMethods($"/acme/{Segment}/{{**certId}}", methods,
-                (string? certId, RenewalInfoAnswer answer, HttpContext context, CancellationToken cancellationToken) =>
-                    answer.AnswerAsync(null, certId, context, cancellationToken))
-            .WithName("AcmeRenewalInfo").WithSummary("RFC 9773 renewal information for the default profile's URL family.");
-        endpoints.MapMethods($"/acme/profile/{{profileId}}/{Segment}/{{**certId}}", methods,
-                (string profileId, string? certId, RenewalInfoAnswer answer, HttpContext context, CancellationToken cancellationToken) =>
-                    answer.AnswerAsync(profileId, certId, context, cancellationToken))
-            .WithName("AcmeProfileRenewalInfo").WithSummary("RFC 9773 renewal information under a profile's URL family.");
-        return endpoints;
-    }
+        endpoints.MapAcmeGet($"/{Segment}/{{**{CertIdRouteValue}}}", (context, _, _, cancellationToken) =>
+            context.RequestServices.GetRequiredService<RenewalInfoAnswer>()
+                .AnswerAsync(context.Request.RouteValues[CertIdRouteValue] as string, cancellationToken));
 }

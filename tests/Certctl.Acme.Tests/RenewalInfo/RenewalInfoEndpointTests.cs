@@ -2,7 +2,9 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using Certctl.Acme.Http;
 using Certctl.Domain;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Certctl.Acme.Tests.RenewalInfo;
@@ -18,7 +20,7 @@ public sealed class RenewalInfoEndpointTests(MigratedDatabaseFixture<RenewalInfo
 
     public async Task InitializeAsync()
     {
-        _host = await AcmeHost.StartAsync(database.ConnectionString, output, _time);
+        _host = await StartHostAsync();
         _client = _host.Client();
     }
 
@@ -42,6 +44,7 @@ public sealed class RenewalInfoEndpointTests(MigratedDatabaseFixture<RenewalInfo
             Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
             Assert.Equal(TimeSpan.FromHours(6), response.Headers.RetryAfter?.Delta);
             Assert.True(response.Headers.CacheControl?.NoStore);
+            Assert.True(response.Headers.Contains(AcmeResponseWriter.ReplayNonceHeader));
             var window = await WindowAsync(response);
             Assert.Equal(("2026-12-16T00:00:00Z", "2026-12-23T00:00:00Z"), window);
         }
@@ -139,14 +142,16 @@ public sealed class RenewalInfoEndpointTests(MigratedDatabaseFixture<RenewalInfo
     public async Task Switched_off_it_answers_404()
     {
         var certId = await SeedAsync(Now.AddDays(-10), Now.AddDays(80), "rp-default");
-        await using var host = await AcmeHost.StartAsync(database.ConnectionString, output, _time,
-            new Dictionary<string, string?> { ["CERTCTL_ACME_SERVER_ARI_ENABLED"] = "false" });
+        await using var host = await StartHostAsync(new Dictionary<string, string?> { ["CERTCTL_ACME_SERVER_ARI_ENABLED"] = "false" });
         using var client = host.Client();
 
         using var response = await client.GetAsync($"acme/renewal-info/{certId}");
 
         await AssertProblemAsync(response, HttpStatusCode.NotFound, "urn:ietf:params:acme:error:malformed");
     }
+
+    private Task<AcmeHost> StartHostAsync(IDictionary<string, string?>? settings = null) =>
+        AcmeHost.StartAsync(database.ConnectionString, output, settings, services => services.AddSingleton<TimeProvider>(_time));
 
     /// <summary>Stores a real certificate (AKI and serial from its DER) as a version, and returns its ARI cert id.</summary>
     private async Task<string> SeedAsync(DateTimeOffset notBefore, DateTimeOffset notAfter, string? policy, DateTimeOffset? revokedAt = null)
@@ -184,6 +189,7 @@ public sealed class RenewalInfoEndpointTests(MigratedDatabaseFixture<RenewalInfo
     {
         Assert.Equal(status, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.True(response.Headers.Contains(AcmeResponseWriter.ReplayNonceHeader));
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(type, document.RootElement.GetProperty("type").GetString());
         Assert.Equal((int)status, document.RootElement.GetProperty("status").GetInt32());
