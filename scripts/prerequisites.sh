@@ -21,18 +21,20 @@ rabbitmq_installed() {
 }
 
 # Test-only: the ACME connector's tests issue through the real pebble test CA (pebble-challtestsrv serves their DNS,
-# and their dns-01 hook scripts call it with curl), and the ACME server's validator tests answer http-01, dns-01 and
-# tls-alpn-01 from pebble-challtestsrv, whatever runs Postgres and RabbitMQ.
+# and their dns-01 hook scripts call it with curl), the ACME server's validator tests answer http-01, dns-01 and
+# tls-alpn-01 from pebble-challtestsrv, and its lego tests drive the real lego client against it, whatever runs
+# Postgres and RabbitMQ.
 ensure_test_prerequisites() {
   local packages=()
   { [ -x /usr/bin/pebble ] && [ -x /usr/bin/pebble-challtestsrv ]; } || packages+=(pebble)
+  command -v lego >/dev/null 2>&1 || packages+=(lego)
   command -v curl >/dev/null 2>&1 || packages+=(curl)
   if [ "${#packages[@]}" -eq 0 ]; then
     return
   fi
 
   if ! command -v apt-get >/dev/null 2>&1; then
-    echo "certctl: missing ${packages[*]} (the ACME connector tests need them); install them with your package manager." >&2
+    echo "certctl: missing ${packages[*]} (the ACME tests need them); install them with your package manager." >&2
     exit 1
   fi
 

@@ -1,4 +1,5 @@
 using Certctl.Acme.Http;
+using Certctl.Acme.Orders;
 using Certctl.Acme.RateLimiting;
 using Certctl.Acme.RenewalInfo;
 using Certctl.Acme.Validation;
@@ -8,14 +9,16 @@ using Certctl.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddCertctlDatabase();
-builder.AddCertctlMessaging();
+builder.AddCertctlMessaging(bus => bus.AddAcmeOrderConsumers());
 builder.AddAcmeCore();
 builder.AddAcmeValidators();
 builder.AddAcmeRateLimiting();
 builder.AddAcmeRenewalInfo();
+builder.AddAcmeOrders();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapAcmeCore();
 app.MapAcmeRenewalInfo();
+app.MapAcmeOrders();
 app.Run();

@@ -1,4 +1,5 @@
 using Certctl.Acme.Http;
+using Certctl.Acme.Orders;
 using Certctl.Acme.RateLimiting;
 using Certctl.Acme.RenewalInfo;
 using Certctl.Acme.Validation;
@@ -42,8 +43,15 @@ internal sealed class AcmeHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>The host on <paramref name="timeProvider"/> (rate limits and renewal windows under a fake clock).</summary>
+    public static Task<AcmeHost> StartAsync(
+        string connectionString, ITestOutputHelper output, TimeProvider timeProvider, IDictionary<string, string?>? settings = null) =>
+        StartAsync(connectionString, output, settings, services => services.AddSingleton(timeProvider));
+
+    /// <remarks>With <paramref name="amqp"/> messages go to that RabbitMQ virtual host (issuance by a real CA connector); else they stay in memory.</remarks>
     public static async Task<AcmeHost> StartAsync(
-        string connectionString, ITestOutputHelper output, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
+        string connectionString, ITestOutputHelper output, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null,
+        Uri? amqp = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -59,22 +67,40 @@ internal sealed class AcmeHost : IAsyncDisposable
             configuration[key] = value;
         }
 
+        if (amqp is not null)
+        {
+            configuration[$"ConnectionStrings:{MessagingDefaults.ConnectionName}"] = amqp.ToString();
+        }
+
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.Logging.ClearProviders().AddTestOutput(output)
             .AddFilter("Microsoft", LogLevel.Warning).AddFilter("System", LogLevel.Warning).AddFilter("Npgsql", LogLevel.Warning);
         builder.AddServiceDefaults();
         builder.AddCertctlDatabase();
-        builder.Services.AddMassTransit(bus => bus.UsingInMemory());
+        if (amqp is null)
+        {
+            builder.Services.AddMassTransit(bus =>
+            {
+                bus.AddAcmeOrderConsumers();
+                bus.UsingInMemory((context, memory) => memory.ConfigureEndpoints(context));
+            });
+        }
+        else
+        {
+            builder.AddCertctlMessaging(bus => bus.AddAcmeOrderConsumers());
+        }
         builder.AddAcmeCore();
         builder.AddAcmeValidators();
         builder.AddAcmeRateLimiting();
         builder.AddAcmeRenewalInfo();
+        builder.AddAcmeOrders();
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.MapDefaultEndpoints();
         app.MapAcmeCore();
         app.MapAcmeRenewalInfo();
+        app.MapAcmeOrders();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return new AcmeHost(app, new Uri(address));

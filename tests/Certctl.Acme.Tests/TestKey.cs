@@ -36,6 +36,15 @@ internal sealed class TestKey
         _ => throw new ArgumentOutOfRangeException(nameof(alg), alg, null),
     };
 
+    /// <summary>An ES256 key around <paramref name="ecdsa"/> (P-256), e.g. a certificate's own key signing its revocation.</summary>
+    public static TestKey Es256(ECDsa ecdsa)
+    {
+        var parameters = ecdsa.ExportParameters(false);
+        return new TestKey("ES256",
+            new() { ["kty"] = "EC", ["crv"] = "P-256", ["x"] = B64(parameters.Q.X!), ["y"] = B64(parameters.Q.Y!) },
+            input => ecdsa.SignData(input, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+    }
+
     private static TestKey Ec(ECCurve curve, string name, HashAlgorithmName hash, string alg)
     {
         var ecdsa = ECDsa.Create(curve);

@@ -23,4 +23,26 @@ public static class AcmeAudit
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(details, JsonOptions) });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>The actor string of an account.</summary>
+    public static string Actor(string accountId) => "acme:" + accountId;
+
+    /// <summary>The same row as a batch command, for writes that go to the database in one round trip.</summary>
+    public static NpgsqlBatchCommand Command(string accountId, string action, string resourceType, string resourceId, object details) =>
+        Command(Actor(accountId), "User", action, resourceType, resourceId, details);
+
+    /// <summary>A row for another actor (e.g. <c>acme-cert-key:&lt;serial&gt;</c> for a revocation signed by the certificate's key).</summary>
+    public static NpgsqlBatchCommand Command(string actor, string actorType, string action, string resourceType, string resourceId, object details) =>
+        new("INSERT INTO audit_events (actor, actor_type, action, resource_type, resource_id, details) VALUES (@actor, @actor_type, @action, @type, @id, @details)")
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<string>("actor", actor),
+                new NpgsqlParameter<string>("actor_type", actorType),
+                new NpgsqlParameter<string>("action", action),
+                new NpgsqlParameter<string>("type", resourceType),
+                new NpgsqlParameter<string>("id", resourceId),
+                new NpgsqlParameter("details", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(details, JsonOptions) },
+            },
+        };
 }

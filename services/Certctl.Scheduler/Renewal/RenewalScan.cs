@@ -49,6 +49,9 @@ public sealed class RenewalScan(
                 ORDER BY v.created_at DESC
                 LIMIT 1) latest ON TRUE
             WHERE c.status IN ('Active', 'Expiring')
+              -- An ACME client renews its own certificates (with a new order, told when by renewal information); a job here
+              -- would wait for a CSR that never comes.
+              AND c.source <> 'ACME'
               AND c.expires_at IS NOT NULL
               AND COALESCE(rp.auto_renew, TRUE)
               AND (@now >= CASE

@@ -29,6 +29,20 @@ public sealed class RenewalScanTests(MigratedDatabaseFixture<RenewalScanTests> f
     }
 
     [Fact]
+    public async Task An_acme_certificate_is_left_to_its_client()
+    {
+        await using var db = new Database(fixture.ConnectionString);
+        var policy = await db.Rows.PolicyAsync(windowDays: 30);
+        var acme = await db.Rows.CertificateAsync(10 * Day, policy);
+        await Sql.ExecuteAsync(fixture.ConnectionString, "UPDATE managed_certificates SET source = 'ACME' WHERE id = $1", acme);
+
+        await new RenewalScan(db.DataSource, db.Clock).RunAsync(CancellationToken.None);
+
+        Assert.Null(await db.Rows.OnlyJobAsync(acme));
+        Assert.Equal("Active", await db.Rows.CertificateStatusAsync(acme));
+    }
+
+    [Fact]
     public async Task A_lifetime_fraction_wins_over_days_and_days_apply_without_a_known_not_before()
     {
         await using var db = new Database(fixture.ConnectionString);

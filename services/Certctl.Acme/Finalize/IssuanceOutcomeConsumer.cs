@@ -1,0 +1,63 @@
+using Certctl.Acme.Orders;
+using Certctl.Acme.Problems;
+using Certctl.Contracts;
+using MassTransit;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Certctl.Acme.Finalize;
+
+/// <summary>
+/// Moves a processing ACME order on when its issuance job ends: <see cref="CertificateIssued"/> → <c>valid</c> with the version (the
+/// certificate URL appears); a final <see cref="IssuanceFailed"/> → <c>invalid</c> with the reason. Found by the job id (unique on
+/// orders), so events of other jobs cost one index probe; idempotent, since only a processing order changes.
+/// </summary>
+/// <remarks>A retryable failure changes nothing: the scheduler's retry loop sends the job, CSR and all, again.</remarks>
+public sealed class IssuanceOutcomeConsumer(NpgsqlDataSource db, TimeProvider time) : IConsumer<CertificateIssued>, IConsumer<IssuanceFailed>
+{
+    public async Task Consume(ConsumeContext<CertificateIssued> context)
+    {
+        var issued = context.Message;
+        await using var command = db.CreateCommand("""
+            WITH done AS (
+                UPDATE acme_orders SET status = 'valid', certificate_version_id = @version_id, error = NULL, updated_at = @now
+                WHERE job_id = @job_id AND status = 'processing'
+                RETURNING id, account_id, profile_id, certificate_id)
+            INSERT INTO audit_events (actor, actor_type, action, resource_type, resource_id, details)
+            SELECT 'acme:' || account_id, 'User', 'acme_order_finalized', 'acme_order', id,
+                   jsonb_build_object('profile_id', profile_id, 'certificate_id', certificate_id, 'serial', @serial::text)
+            FROM done
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string>("job_id", issued.JobId));
+        command.Parameters.Add(new NpgsqlParameter<string>("version_id", issued.VersionId));
+        command.Parameters.Add(new NpgsqlParameter<string>("serial", issued.SerialNumber));
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", time.GetUtcNow()));
+        await command.ExecuteNonQueryAsync(context.CancellationToken);
+    }
+
+    public async Task Consume(ConsumeContext<IssuanceFailed> context)
+    {
+        var failed = context.Message;
+        if (failed.Retryable)
+        {
+            return;
+        }
+
+        var problem = new AcmeProblem(AcmeProblemTypes.ServerInternal, $"The certificate authority did not issue the certificate: {failed.Reason}",
+            StatusCodes.Status500InternalServerError);
+        await using var command = db.CreateCommand("""
+            WITH done AS (
+                UPDATE acme_orders SET status = 'invalid', error = @error, updated_at = @now
+                WHERE job_id = @job_id AND status = 'processing'
+                RETURNING id, account_id)
+            INSERT INTO audit_events (actor, actor_type, action, resource_type, resource_id, details)
+            SELECT 'acme:' || account_id, 'User', 'acme_order_failed', 'acme_order', id, jsonb_build_object('reason', @reason::text)
+            FROM done
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string>("job_id", failed.JobId));
+        command.Parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Jsonb) { Value = StoredProblem.ToJson(problem) });
+        command.Parameters.Add(new NpgsqlParameter<string>("reason", failed.Reason));
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", time.GetUtcNow()));
+        await command.ExecuteNonQueryAsync(context.CancellationToken);
+    }
+}

@@ -1,0 +1,55 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
+
+namespace Certctl.Acme.Orders;
+
+/// <summary>Order, authorization and issuance settings of the ACME server, bound from their <c>CERTCTL_ACME_SERVER_*</c> names and validated on start.</summary>
+public sealed class AcmeOrderOptions
+{
+    /// <summary>How long a new order may take to reach <c>valid</c> before the clean-up loop invalidates it.</summary>
+    [ConfigurationKeyName("CERTCTL_ACME_SERVER_ORDER_TTL_SECONDS")]
+    [Range(60, 30 * 86_400)]
+    public int OrderTtlSeconds { get; set; } = 86_400;
+
+    /// <summary>How long an authorization (and, once valid, the proof it holds) lasts.</summary>
+    [ConfigurationKeyName("CERTCTL_ACME_SERVER_AUTHZ_TTL_SECONDS")]
+    [Range(60, 30 * 86_400)]
+    public int AuthorizationTtlSeconds { get; set; } = 86_400;
+
+    /// <summary>
+    /// The issuer that signs ACME certificates. Explicit, because the original picked an arbitrary entry of its issuer registry (its
+    /// GAP-12); the default is the local CA.
+    /// </summary>
+    [ConfigurationKeyName("CERTCTL_ACME_SERVER_ISSUER_ID")]
+    [Required]
+    [MinLength(1)]
+    public string IssuerId { get; set; } = "iss-local";
+
+    /// <summary>The <c>Retry-After</c> (seconds) on an order that is <c>processing</c> or a challenge being validated.</summary>
+    [ConfigurationKeyName("CERTCTL_ACME_SERVER_RETRY_AFTER_SECONDS")]
+    [Range(1, 3600)]
+    public int RetryAfterSeconds { get; set; } = 1;
+
+    /// <summary>How long the issuance job of a finalized order may stay Running before the scheduler's lease sweeper sends it again.</summary>
+    [ConfigurationKeyName("CERTCTL_ACME_SERVER_ISSUANCE_LEASE_SECONDS")]
+    [Range(10, 86_400)]
+    public int IssuanceLeaseSeconds { get; set; } = 300;
+
+    /// <summary>Most challenge validations running at once in this replica (each is network I/O bounded by the validator's timeouts).</summary>
+    [ConfigurationKeyName("CERTCTL_ACME_SERVER_VALIDATION_CONCURRENCY")]
+    [Range(1, 1000)]
+    public int ValidationConcurrency { get; set; } = 20;
+
+    /// <summary>Most identifiers in one order.</summary>
+    [ConfigurationKeyName("CERTCTL_ACME_SERVER_MAX_IDENTIFIERS")]
+    [Range(1, 100)]
+    public int MaxIdentifiers { get; set; } = 100;
+
+    public TimeSpan OrderTtl => TimeSpan.FromSeconds(OrderTtlSeconds);
+
+    public TimeSpan AuthorizationTtl => TimeSpan.FromSeconds(AuthorizationTtlSeconds);
+
+    public TimeSpan RetryAfter => TimeSpan.FromSeconds(RetryAfterSeconds);
+
+    public TimeSpan IssuanceLease => TimeSpan.FromSeconds(IssuanceLeaseSeconds);
+}

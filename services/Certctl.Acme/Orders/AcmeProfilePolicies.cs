@@ -1,0 +1,36 @@
+using System.Text.RegularExpressions;
+using Certctl.Issuance;
+using Npgsql;
+
+namespace Certctl.Acme.Orders;
+
+/// <summary>Reads a profile's ACME policy at request time, so an operator's change applies to the next order.</summary>
+public sealed class AcmeProfilePolicies(NpgsqlDataSource db)
+{
+    // Patterns come from operators, but a pathological one must not stall a request thread.
+    private static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The policy of <paramref name="profileId"/>; null when there is no such profile.</summary>
+    /// <exception cref="CertificateAuthorityException">The profile holds a key rule or usage the engine cannot apply.</exception>
+    public async Task<AcmeProfilePolicy?> FindAsync(string profileId, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT acme_auth_mode, acme_allow_private_addresses, required_san_patterns,
+                   allowed_key_algorithms::text, max_ttl_seconds, allowed_ekus, must_staple
+            FROM certificate_profiles WHERE id = @id
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string>("id", profileId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var mode = reader.GetString(0) == "challenge" ? AcmeAuthMode.Challenge : AcmeAuthMode.TrustAuthenticated;
+        var patterns = reader.GetFieldValue<string[]>(2)
+            .Select(pattern => new Regex(pattern, RegexOptions.CultureInvariant, PatternTimeout))
+            .ToArray();
+        var issuance = ProfileColumns.ToProfile(reader.GetString(3), reader.GetInt32(4), reader.GetFieldValue<string[]>(5), reader.GetBoolean(6));
+        return new AcmeProfilePolicy(profileId, mode, reader.GetBoolean(1), patterns, issuance);
+    }
+}

@@ -1,0 +1,13 @@
+using System.Text.RegularExpressions;
+using Certctl.Issuance;
+
+namespace Certctl.Acme.Orders;
+
+/// <summary>What a certificate profile decides for ACME orders: the auth mode, the SSRF opt-in, the name patterns and the key rules.</summary>
+/// <param name="RequiredNamePatterns">When not empty, every identifier must match one of these (<c>required_san_patterns</c>).</param>
+public sealed record AcmeProfilePolicy(
+    string ProfileId,
+    AcmeAuthMode AuthMode,
+    bool AllowPrivateAddresses,
+    IReadOnlyList<Regex> RequiredNamePatterns,
+    IssuanceProfile Issuance);
