@@ -37,6 +37,12 @@ var acmeNonceKey = builder.AddParameter("certctl-acme-nonce-key", new Encryption
 var acme = builder.AddCertctlService<Projects.Certctl_Acme>("acme", infrastructure, migrations, settings)
     .WithEnvironment("CERTCTL_ACME_SERVER_NONCE_KEY", acmeNonceKey)
     .WithEnvironment("CERTCTL_CONFIG_ENCRYPTION_KEY", configEncryptionKey); // decrypts external account binding keys
+if (settings.DemoLoop && Environment.GetEnvironmentVariable("CERTCTL_ACME_SERVER_DEFAULT_PROFILE_ID") is null)
+{
+    // The demo seed's trust_authenticated profile answers the /acme/… shorthand, so `lego --server http://localhost:8080/acme/directory` works.
+    acme = acme.WithEnvironment("CERTCTL_ACME_SERVER_DEFAULT_PROFILE_ID", "prof-standard-tls");
+}
+
 var gateway = builder.AddCertctlService<Projects.Certctl_Gateway>("gateway", infrastructure, migrations, settings, port: settings.GatewayPort)
     .WithEnvironment("CERTCTL_API_KEYS_NAMED", apiKey.NamedKeysExpression)
     .WithEnvironment("CERTCTL_CONFIG_ENCRYPTION_KEY", configEncryptionKey)
