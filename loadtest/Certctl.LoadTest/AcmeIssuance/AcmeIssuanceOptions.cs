@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace Certctl.LoadTest.AcmeIssuance;
 
@@ -6,7 +7,7 @@ namespace Certctl.LoadTest.AcmeIssuance;
 /// The command line after <c>acme_issuance</c>: <c>[--base-url URL] [--profile ID] [--domain NAME] [--clients N] [--duration D]
 /// [--poll-cap D] [--order-timeout D] [--timeout D] [--threshold T]… [--no-default-thresholds] [--out FILE] [-q]</c>.
 /// </summary>
-public sealed record AcmeIssuanceOptions
+public sealed partial record AcmeIssuanceOptions
 {
     public const string DefaultProfile = "prof-standard-tls";
 
@@ -120,10 +121,14 @@ public sealed record AcmeIssuanceOptions
     private static string ParseDomain(string text)
     {
         var domain = text.Trim().TrimEnd('.').ToLowerInvariant();
-        return domain.Length is > 0 and <= 200 && Uri.CheckHostName(domain) == UriHostNameType.Dns && domain.Contains('.', StringComparison.Ordinal)
+        return domain.Length is > 0 and <= 200 && DomainPattern().IsMatch(domain)
             ? domain
             : throw new UsageException($"--domain: '{text}' is not a DNS name with at least two labels.");
     }
+
+    // Letters, digits and inner hyphens per label (what new-order accepts as a dns identifier), two labels at least.
+    [GeneratedRegex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
+    private static partial Regex DomainPattern();
 
     private static TimeSpan Positive(string option, string text) =>
         DurationText.TryParse(text, out var value) && value > TimeSpan.Zero
