@@ -18,6 +18,7 @@ public static class HelpText
               dotnet run -c Release --project loadtest/Certctl.LoadTest -- <scenario> [options]
               dotnet run -c Release --project loadtest/Certctl.LoadTest -- seed <fixture> --database CONN [seed options]
               dotnet run -c Release --project loadtest/Certctl.LoadTest -- drain pipeline_drain --database CONN [drain options]
+              dotnet run -c Release --project loadtest/Certctl.LoadTest -- acme_issuance [acme_issuance options]
 
             Scenarios:
             """);
@@ -102,6 +103,30 @@ public static class HelpText
 
             Drain exit codes: 0 every rule held, 1 a rule failed, the drain timed out or was interrupted, the fixture is missing
             or has active jobs, or the trigger or the database failed; 2 usage error or a non-loopback gateway or database.
+
+            acme_issuance (closed loop, not a constant rate): each virtual client registers an ES256 account, then issues one
+            certificate after another through signed ACME requests: new-order for a random name under --domain, finalize with a
+            fresh P-256 CSR, POST-as-GET the order until valid, download the chain. The profile must be trust_authenticated.
+            Reports certificates/s, issuance latency (new-order sent to chain downloaded), per-step latency (new_nonce,
+            new_account, new_order, finalize, poll_order, certificate) and errors by step.kind (e.g. new_order.rateLimited).
+
+            acme_issuance options:
+              --base-url URL          the gateway (default http://localhost:8080); loopback only
+              --profile ID            profile whose ACME server is loaded (default prof-standard-tls; "" for the /acme shorthand)
+              --domain NAME           names are <12 hex>.NAME (default acme-load.example.com)
+              --clients N             virtual clients, one account each (default 50)
+              --duration D            how long clients start new certificates (default 60s)
+              --poll-cap D            longest wait between polls of a processing order, whatever Retry-After says (default 50ms)
+              --order-timeout D       a finalized order not valid within this counts as poll_order.timeout (default 60s)
+              --timeout D             per-request timeout (default 30s)
+              --threshold EXPR        as above, plus certs_per_s>=N; latency rules are the issuance's (p95<2s) or a step's
+                                      (finalize.p95<200ms); default errors<1% (errors: flows given up / flows)
+              --no-default-thresholds use only the --threshold rules given
+              --out FILE              JSON summary path (default loadtest/results/acme_issuance-<utc>.json)
+              -q, --quiet             no progress lines (otherwise one every 5 s on stderr)
+
+            acme_issuance exit codes: 0 every rule held and a certificate was issued, 1 a rule failed, none was issued, the
+            directory could not be read or the run was interrupted; 2 usage error or a non-loopback target.
             """);
     }
 }

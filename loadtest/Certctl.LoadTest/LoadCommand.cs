@@ -1,4 +1,5 @@
 using System.Globalization;
+using Certctl.LoadTest.AcmeIssuance;
 using Certctl.LoadTest.Draining;
 using Certctl.LoadTest.Scenarios;
 using Certctl.LoadTest.Seeding;
@@ -21,6 +22,11 @@ public static class LoadCommand
         if (args.Count > 0 && args[0] == SeedCommand.Name)
         {
             return await SeedCommand.RunAsync(args.Skip(1).ToList(), output, error, stop);
+        }
+
+        if (args.Count > 0 && args[0] == AcmeIssuanceCommand.Name)
+        {
+            return await AcmeIssuanceCommand.RunAsync(args.Skip(1).ToList(), output, error, stop);
         }
 
         if (args.Count > 0 && (args[0] == DrainCommand.Name || args[0] == DrainOptions.PipelineDrain))

@@ -34,6 +34,9 @@ public enum ThresholdComparison
 /// </summary>
 public sealed partial record Threshold(string Expression, ThresholdMetric Metric, ThresholdComparison Comparison, double Limit)
 {
+    /// <summary>acme_issuance's name for its throughput, certificates downloaded per second: <c>certs_per_s&gt;=100</c>.</summary>
+    public const string CertsPerSecond = "certs_per_s";
+
     /// <summary>The endpoint a latency rule is about (see <see cref="Scenarios.IScenario.EndpointOf"/>); null: every request.</summary>
     public string? Endpoint { get; init; }
 
@@ -42,7 +45,7 @@ public sealed partial record Threshold(string Expression, ThresholdMetric Metric
     {
         ThresholdMetric.ErrorRate => "%",
         ThresholdMetric.ErrorCount => "errors",
-        ThresholdMetric.Throughput => "req/s",
+        ThresholdMetric.Throughput => Expression.TrimStart().StartsWith(CertsPerSecond, StringComparison.OrdinalIgnoreCase) ? "certs/s" : "req/s",
         _ => "ms",
     };
 
@@ -102,9 +105,9 @@ public sealed partial record Threshold(string Expression, ThresholdMetric Metric
         {
             "errors" when unit == "%" => new Threshold(expression, ThresholdMetric.ErrorRate, comparison, number),
             "errors" when unit == "" => new Threshold(expression, ThresholdMetric.ErrorCount, comparison, number),
-            "throughput" or "rps" when unit is "" or "/s" => new Threshold(expression, ThresholdMetric.Throughput, comparison, number),
-            "errors" or "throughput" or "rps" => throw new FormatException($"'{expression}': unit '{unit}' does not fit {metricName}."),
-            _ => throw new FormatException($"'{expression}': unknown metric '{metricName}' (p50, p90, p95, p99, p999, max, mean, errors, throughput)."),
+            "throughput" or "rps" or CertsPerSecond when unit is "" or "/s" => new Threshold(expression, ThresholdMetric.Throughput, comparison, number),
+            "errors" or "throughput" or "rps" or CertsPerSecond => throw new FormatException($"'{expression}': unit '{unit}' does not fit {metricName}."),
+            _ => throw new FormatException($"'{expression}': unknown metric '{metricName}' (p50, p90, p95, p99, p999, max, mean, errors, throughput, certs_per_s)."),
         };
     }
 

@@ -8,8 +8,8 @@ namespace Certctl.Acme.Challenges;
 /// <summary>
 /// The client's "ready" for a challenge (POST <c>{}</c>, RFC 8555 §7.5.1): a pending challenge of the account's pending authorization
 /// moves to processing and is queued for validation; the answer is the challenge as it then stands. A challenge in any other state is
-/// answered as it is (a POST-as-GET). Each validation spends one unit of the failed-validations budget of the account and identifier
-/// (a success ends the authorization, so the budget bounds failures), and an exhausted budget is 429 with <c>Retry-After</c>.
+/// answered as it is (a POST-as-GET). The failed-validations budget of the account and identifier is only checked here: the
+/// validation worker spends it when a validation fails, so successes cost nothing, and an exhausted budget is 429 with <c>Retry-After</c>.
 /// </summary>
 public sealed class ChallengeResponses(ChallengeStore challenges, ChallengeValidationQueue queue, IAcmeRateLimiter rateLimiter, TimeProvider time)
 {
@@ -32,7 +32,7 @@ public sealed class ChallengeResponses(ChallengeStore challenges, ChallengeValid
             return (target.Challenge, target.Challenge.AuthorizationId, null);
         }
 
-        var decision = await rateLimiter.TryAcquireAsync(AcmeRateLimit.FailedValidationsPerAccountIdentifier,
+        var decision = await rateLimiter.CheckAsync(AcmeRateLimit.FailedValidationsPerAccountIdentifier,
             accountId + "|" + target.Identifier.Value, cancellationToken);
         if (!decision.Allowed)
         {

@@ -1,5 +1,6 @@
 using Certctl.Acme.Orders;
 using Certctl.Acme.Problems;
+using Certctl.Acme.RateLimiting;
 using Certctl.Acme.Validation;
 using Microsoft.Extensions.Options;
 
@@ -8,12 +9,14 @@ namespace Certctl.Acme.Challenges;
 /// <summary>
 /// Validates queued challenges off the request path, at most <c>CERTCTL_ACME_SERVER_VALIDATION_CONCURRENCY</c> at once: picks the
 /// <see cref="IChallengeValidator"/> of the challenge's type and records the outcome (challenge, authorization, order in one
-/// transaction). Every minute it re-queues challenges left processing by a lost replica.
+/// transaction). A failed validation then spends one unit of the account and identifier's failed-validations budget (the
+/// client's POST only checked it). Every minute it re-queues challenges left processing by a lost replica.
 /// </summary>
 public sealed partial class ChallengeValidationWorker(
     ChallengeValidationQueue queue,
     ChallengeStore challenges,
     IEnumerable<IChallengeValidator> validators,
+    IAcmeRateLimiter rateLimiter,
     TimeProvider time,
     IOptions<AcmeOrderOptions> options,
     ILogger<ChallengeValidationWorker> logger) : BackgroundService
@@ -45,12 +48,32 @@ public sealed partial class ChallengeValidationWorker(
             }
 
             var result = await RunValidatorAsync(target, cancellationToken);
-            await challenges.CompleteAsync(target, result, time.GetUtcNow(), cancellationToken);
+            if (await challenges.CompleteAsync(target, result, time.GetUtcNow(), cancellationToken) && !result.IsValid)
+            {
+                await SpendFailureAsync(target, cancellationToken);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // The row stays processing; the sweep queues it again.
             LogValidationFailed(logger, ex, challengeId);
+        }
+    }
+
+    /// <summary>
+    /// Spends the failure on the budget the client's POST checked. Only the replica that recorded the outcome spends, so a failure
+    /// counts once; a refused spend (the budget ran out meanwhile) changes nothing, and a database error loses only this unit.
+    /// </summary>
+    private async Task SpendFailureAsync(ChallengeTarget target, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await rateLimiter.TryAcquireAsync(AcmeRateLimit.FailedValidationsPerAccountIdentifier,
+                target.AccountId + "|" + target.Identifier.Value, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogSpendFailed(logger, ex, target.Challenge.Id);
         }
     }
 
@@ -118,6 +141,9 @@ public sealed partial class ChallengeValidationWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Validation of challenge {ChallengeId} did not complete; the stranded-challenge sweep retries it")]
     private static partial void LogValidationFailed(ILogger logger, Exception exception, string challengeId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The failed validation of challenge {ChallengeId} was recorded but not spent on its rate limit")]
+    private static partial void LogSpendFailed(ILogger logger, Exception exception, string challengeId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The stranded-challenge sweep failed; it runs again in a minute")]
     private static partial void LogSweepFailed(ILogger logger, Exception exception);

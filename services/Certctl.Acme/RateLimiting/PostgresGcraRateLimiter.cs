@@ -64,6 +64,31 @@ public sealed class PostgresGcraRateLimiter(
         return decision;
     }
 
+    public async ValueTask<RateLimitDecision> CheckAsync(AcmeRateLimit limit, string subject, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subject);
+        if (options.Value.PolicyFor(limit) is not { } policy)
+        {
+            return RateLimitDecision.Allow;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        await using var command = dataSource.CreateCommand("SELECT theoretical_arrival_at FROM acme_rate_limits WHERE key = @key");
+        command.Parameters.Add(new NpgsqlParameter<string>("key", KeyOf(limit, subject)));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var decision = await reader.ReadAsync(cancellationToken)
+            ? Judge(reader.GetFieldValue<DateTimeOffset>(0), now, policy)
+            : RateLimitDecision.Allow;
+        metrics.Decision(limit, decision.Allowed);
+        return decision;
+    }
+
+    /// <summary>The same rule the upsert applies, read without spending: allowed while one more unit stays within the tolerance.</summary>
+    public static RateLimitDecision Judge(DateTimeOffset theoreticalArrival, DateTimeOffset now, GcraPolicy policy) =>
+        (theoreticalArrival > now ? theoreticalArrival : now) + policy.EmissionInterval <= now + policy.Tolerance
+            ? RateLimitDecision.Allow
+            : RateLimitDecision.Refuse(RetryAfter(theoreticalArrival, now, policy));
+
     /// <summary>The row key: the limit's name and the subject, so one subject's limits never share a budget.</summary>
     public static string KeyOf(AcmeRateLimit limit, string subject) => limit switch
     {

@@ -43,8 +43,10 @@ public sealed class ChallengeFlowTests(MigratedDatabaseFixture<ChallengeFlowTest
         Assert.NotNull(validated.ValidatedAt);
         Assert.Equal(2L, await Sql.ScalarAsync<long>(database.ConnectionString,
             "SELECT count(*) FROM audit_events WHERE action = 'acme_challenge_completed' AND actor = $1", "acme:" + account));
-        Assert.All(host.RateLimiter.Requests.Where(r => r.Limit == AcmeRateLimit.FailedValidationsPerAccountIdentifier),
-            r => Assert.StartsWith(account + "|", r.Subject));
+        // Both POSTs checked the failed-validations budget; neither success spent it.
+        Assert.Equal([account + "|www.example.com", account + "|example.com"],
+            host.RateLimiter.Checks.Where(r => r.Limit == AcmeRateLimit.FailedValidationsPerAccountIdentifier).Select(r => r.Subject));
+        Assert.Empty(FailuresSpent(host));
     }
 
     [Fact]
@@ -72,7 +74,21 @@ public sealed class ChallengeFlowTests(MigratedDatabaseFixture<ChallengeFlowTest
         // Another challenge of the finished authorization is answered as it is, and starts nothing.
         var (other, _, _) = await host.Get<ChallengeResponses>().RespondAsync(account, after.Challenges.First(c => c.Id != challenge.Id).Id, false, default);
         Assert.Equal(AcmeStatus.Pending, other!.Status);
+
+        // The failure, and only it, is spent on the account and identifier's budget, just after the outcome is recorded.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!FailuresSpent(host).Any() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(account + "|fail.example.com", Assert.Single(FailuresSpent(host)));
+        Assert.Equal([account + "|fail.example.com"],
+            host.RateLimiter.Checks.Where(r => r.Limit == AcmeRateLimit.FailedValidationsPerAccountIdentifier).Select(r => r.Subject));
     }
+
+    private static List<string> FailuresSpent(OrdersHost host) =>
+        [.. host.RateLimiter.Spent().Where(r => r.Limit == AcmeRateLimit.FailedValidationsPerAccountIdentifier).Select(r => r.Subject)];
 
     [Fact]
     public async Task Another_account_cannot_touch_the_challenge_and_an_exhausted_budget_is_429()

@@ -72,20 +72,41 @@ internal sealed class OrdersHost : IAsyncDisposable
     }
 }
 
-/// <summary>A rate limiter that allows until told to refuse, and records what was asked.</summary>
+/// <summary>A rate limiter that allows until told to refuse, and records what was spent (<see cref="Requests"/>) and only checked.</summary>
 internal sealed class ScriptedRateLimiter : IAcmeRateLimiter
 {
     private readonly Lock _gate = new();
 
     public List<(AcmeRateLimit Limit, string Subject)> Requests { get; } = [];
 
+    public List<(AcmeRateLimit Limit, string Subject)> Checks { get; } = [];
+
     public TimeSpan? RefuseWith { get; set; }
+
+    /// <summary>What was spent so far, copied under the lock (the validation worker spends from its own task).</summary>
+    public List<(AcmeRateLimit Limit, string Subject)> Spent()
+    {
+        lock (_gate)
+        {
+            return [.. Requests];
+        }
+    }
 
     public ValueTask<RateLimitDecision> TryAcquireAsync(AcmeRateLimit limit, string subject, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
             Requests.Add((limit, subject));
+        }
+
+        return ValueTask.FromResult(RefuseWith is { } wait ? RateLimitDecision.Refuse(wait) : RateLimitDecision.Allow);
+    }
+
+    public ValueTask<RateLimitDecision> CheckAsync(AcmeRateLimit limit, string subject, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            Checks.Add((limit, subject));
         }
 
         return ValueTask.FromResult(RefuseWith is { } wait ? RateLimitDecision.Refuse(wait) : RateLimitDecision.Allow);

@@ -48,6 +48,35 @@ public sealed class GcraRateLimiterTests(MigratedDatabaseFixture<GcraRateLimiter
     }
 
     [Fact]
+    public async Task A_check_spends_nothing_and_judges_as_a_spend_would()
+    {
+        // The failed-validations budget: 60 an hour, 2 at once. Checks come before each validation, spends after a failure.
+        var limiter = Limiter(new AcmeRateLimitOptions { FailedValidationsPerHour = 60, FailedValidationsBurst = 2 });
+        var subject = NewSubject();
+        const AcmeRateLimit limit = AcmeRateLimit.FailedValidationsPerAccountIdentifier;
+
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.True((await limiter.CheckAsync(limit, subject, default)).Allowed);
+        }
+
+        Assert.True((await limiter.TryAcquireAsync(limit, subject, default)).Allowed);
+        Assert.True((await limiter.CheckAsync(limit, subject, default)).Allowed);
+        Assert.True((await limiter.TryAcquireAsync(limit, subject, default)).Allowed);
+
+        var refused = await limiter.CheckAsync(limit, subject, default);
+        Assert.False(refused.Allowed);
+        Assert.Equal(TimeSpan.FromMinutes(1), refused.RetryAfter);
+        Assert.Equal(refused, await limiter.TryAcquireAsync(limit, subject, default));
+
+        _time.Advance(TimeSpan.FromMinutes(1));
+        Assert.True((await limiter.CheckAsync(limit, subject, default)).Allowed);
+        Assert.True((await limiter.CheckAsync(limit, subject, default)).Allowed);
+        Assert.True((await limiter.TryAcquireAsync(limit, subject, default)).Allowed);
+        Assert.False((await limiter.CheckAsync(limit, subject, default)).Allowed);
+    }
+
+    [Fact]
     public async Task A_refusal_spends_nothing()
     {
         var limiter = Limiter(new AcmeRateLimitOptions { OrdersPerHour = 60, OrdersBurst = 1 });
