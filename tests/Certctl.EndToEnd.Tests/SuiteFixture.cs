@@ -52,6 +52,9 @@ public sealed class SuiteFixture : IAsyncLifetime
             $"--CERTCTL_LOCAL_DATA_DIR={dataDirectory}",
             "--CERTCTL_PG_EPHEMERAL=1",
             "--CERTCTL_DATABASE_MAX_CONNS=10",
+            // Every trace: SuiteStartupTests waits for one request's trace while the other tests keep the gateway above the default
+            // 10 new traces a second (the limit itself is tested in TraceSamplingTests).
+            "--CERTCTL_TRACE_MAX_PER_SECOND=0",
             $"--Parameters:postgres-password={PostgresPassword}",
             $"--Parameters:rabbitmq-password=mq{Guid.NewGuid():N}",
             $"--Parameters:certctl-api-key={ApiKey}",
