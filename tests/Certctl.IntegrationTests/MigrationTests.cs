@@ -16,6 +16,7 @@ public sealed class MigrationTests(ITestOutputHelper output)
         "0017_acme_renewal_info.sql",
         "0018_pem_folder_target.sql",
         "0019_acme_external_account_keys.sql",
+        "0022_agents_heartbeat_hot_updates.sql",
     ];
 
     private static readonly string[] ExpectedTables =
