@@ -55,6 +55,9 @@ public sealed class LegoSuiteTests(SuiteFixture suite, ITestOutputHelper output)
         Assert.Equal([domain], LegoCli.DnsNames(renewed));
         var renewedManaged = await ManagedCertificateAsync(DefaultProfile, renewed);
         Assert.Equal("Active", renewedManaged.Status);
+        // revoke moves lego's files to certificates/archives: keep what OCSP needs where the test can name it.
+        var renewedLeaf = files.Write("renewed.pem", renewed.ExportCertificatePem());
+        var ocsp = OcspQuery.For(files, domain, renewedManaged.IssuerId, GatewayAddress);
 
         await LegoCli.RunAsync(output, [.. lego, "revoke"]);
 
@@ -62,8 +65,8 @@ public sealed class LegoSuiteTests(SuiteFixture suite, ITestOutputHelper output)
         Assert.Equal("Revoked", revoked.Status);
         Assert.NotNull(revoked.RevokedAt);
         Assert.Equal("Active", (await Client.GetCertificateAsync(firstManaged.Id)).Status);
-        Assert.Equal("revoked", await OcspStatusAsync(files, domain, files.PathOf($"certificates/{domain}.crt"), revoked.IssuerId));
-        Assert.Equal("good", await OcspStatusAsync(files, domain, firstLeaf, revoked.IssuerId));
+        Assert.Equal("revoked", await ocsp.StatusAsync(renewedLeaf));
+        Assert.Equal("good", await ocsp.StatusAsync(firstLeaf));
     }
 
     [Fact]
@@ -151,16 +154,25 @@ public sealed class LegoSuiteTests(SuiteFixture suite, ITestOutputHelper output)
         return null!;
     }
 
-    /// <summary>What the suite's OCSP responder, through the gateway, says of <paramref name="leafFile"/>, checked against the root by openssl.</summary>
-    private async Task<string> OcspStatusAsync(ScratchFiles files, string domain, string leafFile, string issuerId)
+    /// <summary>The suite's OCSP responder through the gateway, asked by openssl, which checks the answer against the root.</summary>
+    private sealed record OcspQuery(string IssuerFile, string RootFile, string Url)
     {
-        var chain = new X509Certificate2Collection();
-        chain.ImportFromPemFile(files.PathOf($"certificates/{domain}.issuer.crt"));
-        var issuer = files.Write($"{domain}.direct-issuer.pem", chain[0].ExportCertificatePem());
-        var answer = await OpenSslCli.RunCheckedAsync("ocsp", "-issuer", issuer, "-cert", leafFile, "-CAfile", files.PathOf($"{domain}.root.pem"),
-            "-url", $"{GatewayAddress}/.well-known/pki/ocsp/{issuerId}");
-        Assert.Contains("Response verify OK", answer);
-        var line = answer.Split('\n').Single(text => text.StartsWith(leafFile + ":", StringComparison.Ordinal));
-        return line[(leafFile.Length + 1)..].Trim();
+        /// <summary>The issuer and root lego received for <paramref name="domain"/> (as <see cref="LegoCli.VerifiedCertificateAsync"/> left them).</summary>
+        public static OcspQuery For(ScratchFiles files, string domain, string issuerId, string gatewayAddress)
+        {
+            var chain = new X509Certificate2Collection();
+            chain.ImportFromPemFile(files.PathOf($"certificates/{domain}.issuer.crt"));
+            return new(files.Write($"{domain}.direct-issuer.pem", chain[0].ExportCertificatePem()), files.PathOf($"{domain}.root.pem"),
+                $"{gatewayAddress}/.well-known/pki/ocsp/{issuerId}");
+        }
+
+        /// <summary><c>good</c>, <c>revoked</c> or <c>unknown</c> for the certificate in <paramref name="leafFile"/>.</summary>
+        public async Task<string> StatusAsync(string leafFile)
+        {
+            var answer = await OpenSslCli.RunCheckedAsync("ocsp", "-issuer", IssuerFile, "-cert", leafFile, "-CAfile", RootFile, "-url", Url);
+            Assert.Contains("Response verify OK", answer);
+            var line = answer.Split('\n').Single(text => text.StartsWith(leafFile + ":", StringComparison.Ordinal));
+            return line[(leafFile.Length + 1)..].Trim();
+        }
     }
 }
