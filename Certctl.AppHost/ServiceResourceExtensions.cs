@@ -46,7 +46,8 @@ internal static class ServiceResourceExtensions
             .WithEnvironment("CERTCTL_TRACE_MAX_PER_SECOND", settings.TraceMaxPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         return service.WithHttpHealthCheck("/health");
-    
+    }
+
     /// <summary>
     /// Runs socket completions on the runtime's epoll threads instead of queueing each to the thread pool
     /// (<c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c>), unless the AppHost's own environment says otherwise.
@@ -60,5 +61,4 @@ internal static class ServiceResourceExtensions
     public static IResourceBuilder<ProjectResource> WithInlineSocketCompletions(this IResourceBuilder<ProjectResource> service) =>
         service.WithEnvironment("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS",
             Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") ?? "1");
-}
 }
