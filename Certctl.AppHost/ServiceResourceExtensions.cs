@@ -32,6 +32,9 @@ internal static class ServiceResourceExtensions
         // Seven .NET processes share the machine's cores here: thread-pool workers spinning for work and a server-GC heap per
         // core per process cost CPU the pipeline needs (a 10,000-renewal drain ran 9 % faster without them). Set where the
         // service's own environment does not already say.
+        // Not DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1, although it doubled heartbeats/s through the gateway: Npgsql cancels
+        // a query (client gone, timeout) with synchronous socket I/O, which waits for the very epoll thread the cancelled read is
+        // blocking, and the ACME service hung for good at the end of a load run.
         service = service
             .WithEnvironment("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit", Environment.GetEnvironmentVariable("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit") ?? "0")
             .WithEnvironment("DOTNET_gcServer", Environment.GetEnvironmentVariable("DOTNET_gcServer") ?? "0");
@@ -47,18 +50,4 @@ internal static class ServiceResourceExtensions
 
         return service.WithHttpHealthCheck("/health");
     }
-
-    /// <summary>
-    /// Runs socket completions on the runtime's epoll threads instead of queueing each to the thread pool
-    /// (<c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c>), unless the AppHost's own environment says otherwise.
-    /// </summary>
-    /// <remarks>
-    /// For the front-door services, whose requests are short and fully asynchronous: on two busy cores a wrk run of heartbeats
-    /// went from 4,826 to 8,832/s straight to agent ingest and from 2,148 to 4,844/s through the gateway, with 40–50 % less CPU
-    /// per request. Code that computes for long on such a thread delays every other socket of the process, so the CA connector
-    /// (signing) and the scheduler (batches) keep the default.
-    /// </remarks>
-    public static IResourceBuilder<ProjectResource> WithInlineSocketCompletions(this IResourceBuilder<ProjectResource> service) =>
-        service.WithEnvironment("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS",
-            Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") ?? "1");
 }
