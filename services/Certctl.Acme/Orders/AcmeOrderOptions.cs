@@ -30,6 +30,14 @@ public sealed class AcmeOrderOptions
     [Range(1, 3600)]
     public int RetryAfterSeconds { get; set; } = 1;
 
+    /// <summary>
+    /// The <c>Retry-After</c> (seconds) on a processing order whose issuance waits for an operator's approval: people decide in minutes or
+    /// days, so clients need not poll every second.
+    /// </summary>
+    [ConfigurationKeyName("CERTCTL_ACME_SERVER_APPROVAL_RETRY_AFTER_SECONDS")]
+    [Range(1, 86_400)]
+    public int ApprovalRetryAfterSeconds { get; set; } = 60;
+
     /// <summary>How long the issuance job of a finalized order may stay Running before the scheduler's lease sweeper sends it again.</summary>
     [ConfigurationKeyName("CERTCTL_ACME_SERVER_ISSUANCE_LEASE_SECONDS")]
     [Range(10, 86_400)]
@@ -50,6 +58,8 @@ public sealed class AcmeOrderOptions
     public TimeSpan AuthorizationTtl => TimeSpan.FromSeconds(AuthorizationTtlSeconds);
 
     public TimeSpan RetryAfter => TimeSpan.FromSeconds(RetryAfterSeconds);
+
+    public TimeSpan ApprovalRetryAfter => TimeSpan.FromSeconds(ApprovalRetryAfterSeconds);
 
     public TimeSpan IssuanceLease => TimeSpan.FromSeconds(IssuanceLeaseSeconds);
 }

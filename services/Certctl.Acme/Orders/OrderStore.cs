@@ -1,19 +1,26 @@
 using Certctl.Acme.Http;
 using System.Text.Json;
+using Certctl.Acme.Problems;
 using Certctl.Acme.Protocol;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace Certctl.Acme.Orders;
 
-/// <summary>The SQL of orders: a new order with its authorizations and challenges in one round trip, and an order with its authorization ids.</summary>
-public sealed class OrderStore(NpgsqlDataSource db)
+/// <summary>
+/// The SQL of orders: a new order with its authorizations and challenges in one round trip, and an order with its authorization ids.
+/// A processing order whose issuance job was cancelled (an operator rejected its approval or cancelled the job, or the approval
+/// expired) is moved to <c>invalid</c> when it is read: nothing else tells the ACME server, and the client learns it on its next poll.
+/// </summary>
+public sealed class OrderStore(NpgsqlDataSource db, TimeProvider time)
 {
     private const string SelectOrder = """
         SELECT o.id, o.account_id, o.profile_id, o.status, o.identifiers::text, o.not_before, o.not_after, o.expires_at, o.error::text,
                o.certificate_id, o.replaces,
-               ARRAY(SELECT a.id FROM acme_authorizations a WHERE a.order_id = o.id ORDER BY a.created_at, a.id)
+               ARRAY(SELECT a.id FROM acme_authorizations a WHERE a.order_id = o.id ORDER BY a.created_at, a.id),
+               j.status, j.last_error
         FROM acme_orders o
+        LEFT JOIN jobs j ON j.id = o.job_id AND o.status = 'processing'
         """;
 
     /// <summary>
@@ -100,10 +107,56 @@ public sealed class OrderStore(NpgsqlDataSource db)
     /// <summary>The order with its authorization ids; null when there is none.</summary>
     public async Task<AcmeOrder?> FindAsync(string orderId, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand(SelectOrder + " WHERE o.id = @id");
-        command.Parameters.Add(new NpgsqlParameter<string>("id", orderId));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+        AcmeOrder order;
+        string? jobStatus, jobError;
+        await using (var command = db.CreateCommand(SelectOrder + " WHERE o.id = @id"))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string>("id", orderId));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+
+            order = Read(reader);
+            (jobStatus, jobError) = (reader.IsDBNull(12) ? null : reader.GetString(12), reader.IsDBNull(13) ? null : reader.GetString(13));
+        }
+
+        return jobStatus switch
+        {
+            "AwaitingApproval" => order with { AwaitingApproval = true },
+            "Cancelled" => await InvalidateCancelledAsync(order, jobError, cancellationToken),
+            _ => order,
+        };
+    }
+
+    /// <summary>The problem of an order whose issuance was cancelled, from the job's <c>last_error</c>.</summary>
+    public static AcmeProblem CancelledProblem(string? lastError) =>
+        lastError is { } error && error.StartsWith("rejected: ", StringComparison.Ordinal)
+            ? new AcmeProblem(AcmeProblemTypes.Unauthorized, $"An operator rejected the issuance: {error["rejected: ".Length..]}", StatusCodes.Status403Forbidden)
+            : new AcmeProblem(AcmeProblemTypes.Unauthorized,
+                $"The issuance was cancelled before the certificate was issued: {lastError ?? "no reason given"}", StatusCodes.Status403Forbidden);
+
+    // Conditional on processing, so a concurrent reader or the outcome consumer cannot be overwritten; either way the row is the answer.
+    private async Task<AcmeOrder> InvalidateCancelledAsync(AcmeOrder order, string? lastError, CancellationToken cancellationToken)
+    {
+        var problem = CancelledProblem(lastError);
+        await using var command = db.CreateCommand("""
+            WITH done AS (
+                UPDATE acme_orders SET status = 'invalid', error = @error, updated_at = @now
+                WHERE id = @id AND status = 'processing'
+                RETURNING id, account_id, job_id)
+            INSERT INTO audit_events (actor, actor_type, action, resource_type, resource_id, details)
+            SELECT 'acme:' || account_id, 'User', 'acme_order_failed', 'acme_order', id,
+                   jsonb_build_object('reason', @reason::text, 'job_id', job_id)
+            FROM done
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string>("id", order.Id));
+        command.Parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Jsonb) { Value = StoredProblem.ToJson(problem) });
+        command.Parameters.Add(new NpgsqlParameter<string>("reason", lastError ?? "job cancelled"));
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", time.GetUtcNow()));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return await FindAsync(order.Id, cancellationToken) ?? order;
     }
 
     /// <summary>Reads a row of <see cref="SelectOrder"/>.</summary>
