@@ -4,6 +4,7 @@ using Certctl.Acme.Problems;
 using Certctl.Acme.RateLimiting;
 using Certctl.Domain;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Certctl.Acme.Orders;
 
@@ -61,14 +62,24 @@ public sealed class NewOrders(
             });
         }
 
-        if (request.Replaces is { } replaces && await replaced.CheckAsync(replaces, accountId, cancellationToken) is { } notReplaceable)
+        if (request.Replaces is { } replaces && await replaced.CheckAsync(replaces, accountId, identifiers!, cancellationToken) is { } notReplaceable)
         {
             return (null, notReplaceable);
         }
 
         var now = time.GetUtcNow();
         var rows = NewOrderRows.Plan(ids, accountId, profile, identifiers!, notBefore, notAfter, request.Replaces, now, options.Value);
-        await orders.CreateAsync(rows, profile, now, cancellationToken);
+        try
+        {
+            await orders.CreateAsync(rows, profile, now, cancellationToken);
+        }
+        catch (PostgresException exception) when (exception is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: ReplacedCertificates.OneLiveReplacementIndex })
+        {
+            // Another order for the same certificate committed between the check and this write.
+            return (null, ReplacedCertificates.AlreadyReplaced());
+        }
+
+
         return (new AcmeOrder(rows.OrderId, accountId, profileId, rows.Status, rows.Identifiers, notBefore, notAfter, rows.ExpiresAt, null, null,
             rows.Replaces, [.. rows.Authorizations.Select(a => a.Id)]), null);
     }
