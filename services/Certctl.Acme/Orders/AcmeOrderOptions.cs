@@ -17,6 +17,18 @@ public sealed class AcmeOrderOptions
     public int AuthorizationTtlSeconds { get; set; } = 86_400;
 
     /// <summary>
+    /// A challenge-mode order for an identifier the account already holds a valid, unexpired, challenge-proven authorization for reuses
+    /// it (RFC 8555 §7.1.3), so the order can be ready without new challenges.
+    /// </summary>
+    [ConfigurationKeyName("CERTCTL_ACME_SERVER_AUTHZ_REUSE_ENABLED")]
+    public bool AuthorizationReuseEnabled { get; set; } = true;
+
+    /// <summary>Oldest validation an authorization may carry to be reused; its own expiry caps it in any case.</summary>
+    [ConfigurationKeyName("CERTCTL_ACME_SERVER_AUTHZ_REUSE_MAX_AGE_SECONDS")]
+    [Range(60, 90 * 86_400)]
+    public int AuthorizationReuseMaxAgeSeconds { get; set; } = 30 * 86_400;
+
+    /// <summary>
     /// The issuer that signs ACME certificates. Explicit, because the original picked an arbitrary entry of its issuer registry (its
     /// GAP-12); the default is the local CA.
     /// </summary>
@@ -56,6 +68,8 @@ public sealed class AcmeOrderOptions
     public TimeSpan OrderTtl => TimeSpan.FromSeconds(OrderTtlSeconds);
 
     public TimeSpan AuthorizationTtl => TimeSpan.FromSeconds(AuthorizationTtlSeconds);
+
+    public TimeSpan AuthorizationReuseMaxAge => TimeSpan.FromSeconds(AuthorizationReuseMaxAgeSeconds);
 
     public TimeSpan RetryAfter => TimeSpan.FromSeconds(RetryAfterSeconds);
 

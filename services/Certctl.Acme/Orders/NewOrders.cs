@@ -10,13 +10,14 @@ namespace Certctl.Acme.Orders;
 
 /// <summary>
 /// newOrder (RFC 8555 §7.4): payload, identifiers against the profile, <c>notBefore</c>/<c>notAfter</c>, the per-account order rate
-/// limit (429 with <c>Retry-After</c>), RFC 9773 <c>replaces</c>; then the order, its authorizations and challenges in one write. Checks
-/// that need no state come first, so a refused request spends no rate-limit unit.
+/// limit (429 with <c>Retry-After</c>), RFC 9773 <c>replaces</c>, the account's reusable authorizations (challenge mode); then the order,
+/// its authorizations and challenges in one write. Checks that need no state come first, so a refused request spends no rate-limit unit.
 /// </summary>
 public sealed class NewOrders(
     AcmeProfilePolicies profiles,
     OrderStore orders,
     ReplacedCertificates replaced,
+    ReusableAuthorizations reusableAuthorizations,
     IAcmeRateLimiter rateLimiter,
     IdGenerator ids,
     TimeProvider time,
@@ -68,7 +69,11 @@ public sealed class NewOrders(
         }
 
         var now = time.GetUtcNow();
-        var rows = NewOrderRows.Plan(ids, accountId, profile, identifiers!, notBefore, notAfter, request.Replaces, now, options.Value);
+        // Trust mode proves nothing by challenge, so it has nothing to reuse: its authorizations are born valid.
+        var reusable = profile.AuthMode == AcmeAuthMode.Challenge
+            ? await reusableAuthorizations.FindAsync(accountId, profileId, [.. identifiers!.Select(NewOrderRows.Authorized)], now, cancellationToken)
+            : null;
+        var rows = NewOrderRows.Plan(ids, accountId, profile, identifiers!, notBefore, notAfter, request.Replaces, now, options.Value, reusable);
         try
         {
             await orders.CreateAsync(rows, profile, now, cancellationToken);
@@ -81,7 +86,7 @@ public sealed class NewOrders(
 
 
         return (new AcmeOrder(rows.OrderId, accountId, profileId, rows.Status, rows.Identifiers, notBefore, notAfter, rows.ExpiresAt, null, null,
-            rows.Replaces, [.. rows.Authorizations.Select(a => a.Id)]), null);
+            rows.Replaces, rows.AuthorizationIds), null);
     }
 
     private static bool TryTimestamp(string? text, out DateTimeOffset? value)

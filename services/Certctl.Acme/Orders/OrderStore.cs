@@ -17,15 +17,15 @@ public sealed class OrderStore(NpgsqlDataSource db, TimeProvider time)
     private const string SelectOrder = """
         SELECT o.id, o.account_id, o.profile_id, o.status, o.identifiers::text, o.not_before, o.not_after, o.expires_at, o.error::text,
                o.certificate_id, o.replaces,
-               ARRAY(SELECT a.id FROM acme_authorizations a WHERE a.order_id = o.id ORDER BY a.created_at, a.id),
+               ARRAY(SELECT oa.authorization_id FROM acme_order_authorizations oa WHERE oa.order_id = o.id ORDER BY oa.position),
                j.status, j.last_error
         FROM acme_orders o
         LEFT JOIN jobs j ON j.id = o.job_id AND o.status = 'processing'
         """;
 
     /// <summary>
-    /// Writes the order, its authorizations and challenges and the <c>acme_order_created</c> audit row, all or nothing: one batch is one
-    /// implicit transaction and one round trip.
+    /// Writes the order, its new authorizations and challenges, its list of authorizations (reused ones included) and the
+    /// <c>acme_order_created</c> audit row, all or nothing: one batch is one implicit transaction and one round trip.
     /// </summary>
     public async Task CreateAsync(NewOrderRows order, AcmeProfilePolicy profile, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -56,14 +56,16 @@ public sealed class OrderStore(NpgsqlDataSource db, TimeProvider time)
                     },
                 },
                 new("""
-                    INSERT INTO acme_authorizations (id, order_id, account_id, identifier_type, identifier_value, wildcard, status, expires_at, created_at, updated_at)
-                    SELECT a.id, @order_id, @account_id, a.type, a.value, a.wildcard, a.status, a.expires_at, @now + a.ordinal * interval '1 microsecond', @now
+                    INSERT INTO acme_authorizations (id, order_id, account_id, identifier_type, identifier_value, wildcard, status, expires_at,
+                                                     challenge_proven, created_at, updated_at)
+                    SELECT a.id, @order_id, @account_id, a.type, a.value, a.wildcard, a.status, a.expires_at, @challenge_proven,
+                           @now + a.ordinal * interval '1 microsecond', @now
                     FROM unnest(@ids, @types, @values, @wildcards, @statuses, @expires) WITH ORDINALITY AS a(id, type, value, wildcard, status, expires_at, ordinal)
                     """)
                 {
-                    // created_at grows with the request order, so the order object lists its authorizations as the identifiers were sent.
                     Parameters =
                     {
+                        new NpgsqlParameter<bool>("challenge_proven", profile.AuthMode == AcmeAuthMode.Challenge),
                         new NpgsqlParameter<string>("order_id", order.OrderId),
                         new NpgsqlParameter<string>("account_id", order.AccountId),
                         new NpgsqlParameter<DateTimeOffset>("now", now),
@@ -92,12 +94,25 @@ public sealed class OrderStore(NpgsqlDataSource db, TimeProvider time)
                         new NpgsqlParameter<DateTimeOffset?[]>("validated", [.. challenges.Select(c => c.Challenge.ValidatedAt)]),
                     },
                 },
+                new("""
+                    INSERT INTO acme_order_authorizations (order_id, authorization_id, position)
+                    SELECT @order_id, l.id, l.position FROM unnest(@ids) WITH ORDINALITY AS l(id, position)
+                    """)
+                {
+                    // New and reused, in the order the identifiers were sent: the order object lists them so.
+                    Parameters =
+                    {
+                        new NpgsqlParameter<string>("order_id", order.OrderId),
+                        new NpgsqlParameter<string[]>("ids", [.. order.AuthorizationIds]),
+                    },
+                },
                 AcmeAudit.Command(order.AccountId, "acme_order_created", "acme_order", order.OrderId, new
                 {
                     profile_id = order.ProfileId,
                     auth_mode = profile.AuthMode == AcmeAuthMode.Challenge ? "challenge" : "trust_authenticated",
                     identifiers = order.Identifiers.Select(i => $"{i.Type}:{i.Value}").ToArray(),
                     replaces = order.Replaces,
+                    reused_authorizations = order.AuthorizationIds.Except(order.Authorizations.Select(a => a.Id)).ToArray(),
                 }),
             },
         };
