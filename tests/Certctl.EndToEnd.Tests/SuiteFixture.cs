@@ -86,6 +86,10 @@ public sealed class SuiteFixture : IAsyncLifetime
             .WithEnvironment("CERTCTL_SCHEDULER_LEASE_SWEEP_INTERVAL", "2s")
             .WithEnvironment("CERTCTL_JOB_LEASE_DURATION", "20s");
 
+        // An ACME order awaiting approval is polled every 2 s rather than every minute, so lego sees the operator's decision at once.
+        var acme = builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == "acme");
+        builder.CreateResourceBuilder(acme).WithEnvironment("CERTCTL_ACME_SERVER_APPROVAL_RETRY_AFTER_SECONDS", "2");
+
         // A retired agent is refused once the ingest's credential cache forgets it: 30 s in production, 1 s here.
         var agentIngest = builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == "agent-ingest");
         builder.CreateResourceBuilder(agentIngest).WithEnvironment("CERTCTL_AGENT_AUTH_CACHE_SECONDS", "1");
@@ -127,7 +131,7 @@ public sealed class SuiteFixture : IAsyncLifetime
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
