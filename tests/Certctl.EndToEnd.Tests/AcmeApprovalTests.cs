@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Certctl.Client;
 using Certctl.Client.Models;
 using Npgsql;
+using Xunit.Abstractions;
 
 namespace Certctl.EndToEnd.Tests;
 
