@@ -50,7 +50,7 @@ public sealed class AcmeApprovalTests(SuiteFixture suite, ITestOutputHelper outp
             var approved = RunLegoAsync(profile, folder, "approved.example.test");
             var approvedJob = await AwaitingApprovalJobAsync(profile, "approved.example.test");
             Assert.Equal("AwaitingApproval", (await Client.GetJobAsync(approvedJob)).Status);
-            Assert.Equal("Pending", (await Client.ApproveJobAsync(approvedJob, new JobApproveRequest("e2e"))).Status);
+            Assert.Equal("Pending", (await Client.ApproveJobAsync(approvedJob, new JobApproveRequest("e2e"))).JobStatus);
             var (approvedExit, approvedText) = await approved;
             Assert.True(approvedExit == 0, $"lego exited {approvedExit}: {approvedText}");
             var bundle = new X509Certificate2Collection();
@@ -60,7 +60,7 @@ public sealed class AcmeApprovalTests(SuiteFixture suite, ITestOutputHelper outp
 
             var rejected = RunLegoAsync(profile, folder, "rejected.example.test");
             var rejectedJob = await AwaitingApprovalJobAsync(profile, "rejected.example.test");
-            Assert.Equal("Cancelled", (await Client.RejectJobAsync(rejectedJob, new JobRejectRequest("not our domain"))).Status);
+            Assert.Equal("Cancelled", (await Client.RejectJobAsync(rejectedJob, new JobRejectRequest("not our domain"))).JobStatus);
             var (rejectedExit, rejectedText) = await rejected;
             Assert.NotEqual(0, rejectedExit);
             Assert.Contains("not our domain", rejectedText);
