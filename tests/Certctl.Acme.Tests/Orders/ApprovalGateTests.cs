@@ -111,6 +111,29 @@ public sealed class ApprovalGateTests(MigratedDatabaseFixture<ApprovalGateTests>
         Assert.Empty(host.Harness.Published.Select<IssueCertificate>());
     }
 
+    [Fact]
+    public async Task Over_http_the_waiting_order_says_to_poll_after_the_approval_retry_after()
+    {
+        await EnsureGatedProfileAsync();
+        await using var host = await AcmeHost.StartAsync(database.ConnectionString, output,
+            new Dictionary<string, string?> { ["CERTCTL_ACME_SERVER_APPROVAL_RETRY_AFTER_SECONDS"] = "45" });
+        using var client = new AcmeTestClient(host.Client(), host.Directory(GatedProfile));
+        var key = TestKey.Create("ES256");
+        var kid = await client.NewAccountAsync(key);
+        using var created = await client.PostAsync(await client.Url("newOrder"), key, new { identifiers = new[] { new { type = "dns", value = "wait.example.com" } } }, kid);
+        var order = await AcmeAssert.JsonAsync(created, System.Net.HttpStatusCode.Created);
+        using var certificateKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+        using var finalized = await client.PostAsync(order.GetProperty("finalize").GetString()!, key,
+            new { csr = FinalizeCsrTests.Csr(certificateKey, "CN=wait.example.com", []) }, kid);
+        var body = await AcmeAssert.JsonAsync(finalized, System.Net.HttpStatusCode.OK);
+        using var polled = await client.PostAsync(created.Headers.Location!.ToString(), key, null, kid);
+
+        Assert.Equal("processing", body.GetProperty("status").GetString());
+        Assert.Equal("45", finalized.Headers.GetValues("Retry-After").Single());
+        Assert.Equal("45", polled.Headers.GetValues("Retry-After").Single());
+    }
+
     private async Task<AcmeOrder> FinalizedAsync(OrdersHost host, string account, string name)
     {
         var (order, problem) = await host.Get<NewOrders>().CreateAsync(account, GatedProfile,
