@@ -23,10 +23,11 @@ internal static class ServiceResourceExtensions
             .WithEnvironment("CERTCTL_DATABASE_MAX_CONNS", settings.DatabaseMaxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .WaitForCompletion(migrations);
 
-        // A fixed port is bound by the service itself (no proxy hop): the gateway's documented address.
+        // Every service binds its own port (no proxy hop): a DCP proxy in front of the agent-ingest and ACME services cost a
+        // third of a core at 1,600 heartbeats/s. A fixed port is the gateway's documented address; the others DCP allocates.
         service = port is { } fixedPort
             ? service.WithHttpEndpoint(port: fixedPort, targetPort: fixedPort, name: "http", isProxied: false)
-            : service.WithHttpEndpoint(name: "http");
+            : service.WithHttpEndpoint(name: "http", isProxied: false);
 
         // Seven .NET processes share the machine's cores here: thread-pool workers spinning for work and a server-GC heap per
         // core per process cost CPU the pipeline needs (a 10,000-renewal drain ran 9 % faster without them). Set where the
@@ -46,4 +47,18 @@ internal static class ServiceResourceExtensions
 
         return service.WithHttpHealthCheck("/health");
     }
+
+    /// <summary>
+    /// Runs socket completions on the runtime's epoll threads instead of queueing each to the thread pool
+    /// (<c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c>), unless the AppHost's own environment says otherwise.
+    /// </summary>
+    /// <remarks>
+    /// For the front-door services, whose requests are short and fully asynchronous: on two busy cores a wrk run of heartbeats
+    /// went from 4,826 to 8,832/s straight to agent ingest and from 2,148 to 4,844/s through the gateway, with 40–50 % less CPU
+    /// per request. Code that computes for long on such a thread delays every other socket of the process, so the CA connector
+    /// (signing) and the scheduler (batches) keep the default.
+    /// </remarks>
+    public static IResourceBuilder<ProjectResource> WithInlineSocketCompletions(this IResourceBuilder<ProjectResource> service) =>
+        service.WithEnvironment("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS",
+            Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") ?? "1");
 }

@@ -22,8 +22,8 @@ rabbitmq_installed() {
 
 # Test-only: the ACME connector's tests issue through the real pebble test CA (pebble-challtestsrv serves their DNS,
 # and their dns-01 hook scripts call it with curl), the ACME server's validator tests answer http-01, dns-01 and
-# tls-alpn-01 from pebble-challtestsrv, and its lego tests drive the real lego client against it, whatever runs
-# Postgres and RabbitMQ.
+# tls-alpn-01 from pebble-challtestsrv, and the lego tests (the ACME server alone, and the whole suite through the gateway)
+# drive the real lego client, whatever runs Postgres and RabbitMQ.
 ensure_test_prerequisites() {
   local packages=()
   { [ -x /usr/bin/pebble ] && [ -x /usr/bin/pebble-challtestsrv ]; } || packages+=(pebble)

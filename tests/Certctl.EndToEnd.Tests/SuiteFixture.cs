@@ -28,6 +28,9 @@ public sealed class SuiteFixture : IAsyncLifetime
 
     public HttpClient Gateway { get; private set; } = null!;
 
+    /// <summary>The port the ACME service's http-01 validation connects to, where a test's own challenge server (lego's) listens.</summary>
+    public int Http01Port { get; } = FreePort();
+
     /// <summary>This run's database password: it is in every service's environment, so it tells this run's processes from others.</summary>
     public string PostgresPassword { get; } = $"pg{Guid.NewGuid():N}";
 
@@ -93,6 +96,10 @@ public sealed class SuiteFixture : IAsyncLifetime
         // A retired agent is refused once the ingest's credential cache forgets it: 30 s in production, 1 s here.
         var agentIngest = builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == "agent-ingest");
         builder.CreateResourceBuilder(agentIngest).WithEnvironment("CERTCTL_AGENT_AUTH_CACHE_SECONDS", "1");
+
+        // http-01 validation connects to port 80 in production; here to a free port a test's challenge server can bind.
+        var acme = builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == "acme");
+        builder.CreateResourceBuilder(acme).WithEnvironment("CERTCTL_ACME_SERVER_HTTP01_PORT", Http01Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         App = await builder.BuildAsync();
         using var startup = new CancellationTokenSource(StartupTimeout);

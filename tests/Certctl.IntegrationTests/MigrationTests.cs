@@ -17,6 +17,7 @@ public sealed class MigrationTests(ITestOutputHelper output)
         "0018_pem_folder_target.sql",
         "0019_acme_external_account_keys.sql",
         "0020_acme_authorization_reuse.sql",
+        "0022_agents_heartbeat_hot_updates.sql",
     ];
 
     private static readonly string[] ExpectedTables =
