@@ -89,17 +89,16 @@ public sealed class SuiteFixture : IAsyncLifetime
             .WithEnvironment("CERTCTL_SCHEDULER_LEASE_SWEEP_INTERVAL", "2s")
             .WithEnvironment("CERTCTL_JOB_LEASE_DURATION", "20s");
 
-        // An ACME order awaiting approval is polled every 2 s rather than every minute, so lego sees the operator's decision at once.
-        var acme = builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == "acme");
-        builder.CreateResourceBuilder(acme).WithEnvironment("CERTCTL_ACME_SERVER_APPROVAL_RETRY_AFTER_SECONDS", "2");
-
         // A retired agent is refused once the ingest's credential cache forgets it: 30 s in production, 1 s here.
         var agentIngest = builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == "agent-ingest");
         builder.CreateResourceBuilder(agentIngest).WithEnvironment("CERTCTL_AGENT_AUTH_CACHE_SECONDS", "1");
 
         // http-01 validation connects to port 80 in production; here to a free port a test's challenge server can bind.
         var acme = builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == "acme");
-        builder.CreateResourceBuilder(acme).WithEnvironment("CERTCTL_ACME_SERVER_HTTP01_PORT", Http01Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // An ACME order awaiting approval is polled every 2 s rather than every minute, so lego sees the operator's decision at once.
+        builder.CreateResourceBuilder(acme)
+            .WithEnvironment("CERTCTL_ACME_SERVER_HTTP01_PORT", Http01Port.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .WithEnvironment("CERTCTL_ACME_SERVER_APPROVAL_RETRY_AFTER_SECONDS", "2");
 
         App = await builder.BuildAsync();
         using var startup = new CancellationTokenSource(StartupTimeout);
@@ -138,7 +137,7 @@ public sealed class SuiteFixture : IAsyncLifetime
         }
     }
 
-    internal static int FreePort()
+    private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
