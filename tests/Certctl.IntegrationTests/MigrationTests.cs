@@ -16,6 +16,7 @@ public sealed class MigrationTests(ITestOutputHelper output)
         "0017_acme_renewal_info.sql",
         "0018_pem_folder_target.sql",
         "0019_acme_external_account_keys.sql",
+        "0020_acme_authorization_reuse.sql",
         "0022_agents_heartbeat_hot_updates.sql",
     ];
 
@@ -28,7 +29,7 @@ public sealed class MigrationTests(ITestOutputHelper output)
         "acme_accounts", "acme_orders", "acme_authorizations", "acme_challenges", "acme_redeemed_nonces", "acme_rate_limits",
         "managed_certificates_changes", "jobs_changes", "agents_changes", "audit_events_changes", "discovered_certificates_changes",
         "issuer_ca_keys", "ocsp_responders", "acme_issuer_accounts", "acme_http01_challenges", "certificate_renewal_info",
-        "acme_external_account_keys",
+        "acme_external_account_keys", "acme_order_authorizations",
         DatabaseMigrator.JournalTable,
     ];
 

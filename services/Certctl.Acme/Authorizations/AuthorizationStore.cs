@@ -24,8 +24,8 @@ public sealed class AuthorizationStore(NpgsqlDataSource db)
     }
 
     /// <summary>
-    /// Deactivates a pending or valid authorization (§7.5.2), and invalidates its order if that was not finished, since the order can
-    /// no longer be authorized. Returns the authorization afterwards; a deactivation of a finished authorization changes nothing.
+    /// Deactivates a pending or valid authorization (§7.5.2), and invalidates every unfinished order that lists it (a reused
+    /// authorization is listed by several), since those orders can no longer be authorized. Returns the authorization afterwards; a deactivation of a finished authorization changes nothing.
     /// </summary>
     public async Task<AcmeAuthorization?> DeactivateAsync(string authorizationId, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -38,10 +38,11 @@ public sealed class AuthorizationStore(NpgsqlDataSource db)
                     WITH changed AS (
                         UPDATE acme_authorizations SET status = 'deactivated', updated_at = @now
                         WHERE id = @id AND status IN ('pending', 'valid')
-                        RETURNING order_id, account_id),
+                        RETURNING id, account_id),
                     orders AS (
                         UPDATE acme_orders o SET status = 'invalid', error = @error::jsonb, updated_at = @now
-                        FROM changed WHERE o.id = changed.order_id AND o.status IN ('pending', 'ready')
+                        FROM changed JOIN acme_order_authorizations oa ON oa.authorization_id = changed.id
+                        WHERE o.id = oa.order_id AND o.status IN ('pending', 'ready')
                         RETURNING o.id)
                     INSERT INTO audit_events (actor, actor_type, action, resource_type, resource_id, details)
                     SELECT 'acme:' || account_id, 'User', 'acme_authorization_deactivated', 'acme_authorization', @id, '{}'::jsonb FROM changed

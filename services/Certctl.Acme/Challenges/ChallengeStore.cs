@@ -121,8 +121,9 @@ public sealed class ChallengeStore(NpgsqlDataSource db)
                     SET status = CASE WHEN d.any_invalid THEN 'invalid' WHEN d.all_valid THEN 'ready' ELSE o.status END,
                         error = CASE WHEN d.any_invalid THEN @order_error ELSE o.error END,
                         updated_at = @now
-                    FROM (SELECT bool_or(status IN ('invalid', 'deactivated', 'expired', 'revoked')) AS any_invalid, bool_and(status = 'valid') AS all_valid
-                          FROM acme_authorizations WHERE order_id = @order_id) d
+                    FROM (SELECT bool_or(a.status IN ('invalid', 'deactivated', 'expired', 'revoked')) AS any_invalid, bool_and(a.status = 'valid') AS all_valid
+                          FROM acme_order_authorizations oa JOIN acme_authorizations a ON a.id = oa.authorization_id
+                          WHERE oa.order_id = @order_id) d
                     WHERE o.id = @order_id AND o.status = 'pending' AND (d.any_invalid OR d.all_valid)
                     """)
                 {

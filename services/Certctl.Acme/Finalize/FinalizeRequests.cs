@@ -45,6 +45,6 @@ public sealed class FinalizeRequests(OwnedOrders orders, AcmeProfilePolicies pro
         var (csrPem, commonName, refused) = FinalizeCsr.Check(request.Csr, order, profile);
         return refused is not null
             ? (null, refused)
-            : await finalization.FinalizeAsync(order, csrPem!, commonName!, cancellationToken);
+            : await finalization.FinalizeAsync(order, csrPem!, commonName!, profile.RequiresApproval, cancellationToken);
     }
 }

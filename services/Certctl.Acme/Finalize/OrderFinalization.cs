@@ -19,7 +19,10 @@ namespace Certctl.Acme.Finalize;
 /// </summary>
 /// <remarks>
 /// A finalize of an order that is already processing or valid answers its current state and starts nothing (the original re-issued
-/// a processing order and refused a valid one, its GAP-7).
+/// a processing order and refused a valid one, its GAP-7). Behind a profile that <c>requires_approval</c> the job is written
+/// AwaitingApproval with its approval request instead, as a gated renewal is, and nothing is sent: the operator API's approve makes it
+/// Pending and the scheduler's dispatcher sends it (the CSR is on the job); a rejection or an expired approval cancels it, and
+/// <see cref="OrderStore"/> then shows the order <c>invalid</c>.
 /// </remarks>
 public sealed partial class OrderFinalization(
     NpgsqlDataSource db, IdGenerator ids, IPublishEndpoint publisher, TimeProvider time, IOptions<AcmeOrderOptions> options,
@@ -29,7 +32,7 @@ public sealed partial class OrderFinalization(
 
     /// <summary>The order after the finalize; or the problem refusing it (<c>orderNotReady</c>, an unknown order).</summary>
     public async Task<(AcmeOrder? Order, AcmeProblem? Problem)> FinalizeAsync(
-        AcmeOrder order, string csrPem, string commonName, CancellationToken cancellationToken)
+        AcmeOrder order, string csrPem, string commonName, bool requiresApproval, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var now = time.GetUtcNow();
@@ -97,22 +100,7 @@ public sealed partial class OrderFinalization(
                             new NpgsqlParameter<DateTimeOffset>("now", now),
                         },
                     },
-                    new("""
-                        INSERT INTO jobs (id, type, certificate_id, status, attempts, max_attempts, csr_pem, lease_expires_at, started_at, requested_by,
-                                          created_at, updated_at)
-                        VALUES (@id, 'Issuance', @certificate_id, 'Running', 1, 3, @csr_pem, @lease_until, @now, @actor, @now, @now)
-                        """)
-                    {
-                        Parameters =
-                        {
-                            new NpgsqlParameter<string>("id", jobId),
-                            new NpgsqlParameter<string>("certificate_id", certificateId),
-                            new NpgsqlParameter<string>("csr_pem", csrPem),
-                            new NpgsqlParameter<DateTimeOffset>("lease_until", now + settings.IssuanceLease),
-                            new NpgsqlParameter<DateTimeOffset>("now", now),
-                            new NpgsqlParameter<string>("actor", actor),
-                        },
-                    },
+                    requiresApproval ? AwaitingApprovalJob(jobId, certificateId, csrPem, actor, now) : RunningJob(jobId, certificateId, csrPem, actor, now),
                     new("""
                         UPDATE acme_orders SET status = 'processing', csr_pem = @csr_pem, certificate_id = @certificate_id, job_id = @job_id, error = NULL,
                                                updated_at = @now
@@ -131,14 +119,24 @@ public sealed partial class OrderFinalization(
                     AcmeAudit.Command(order.AccountId, "certificate_created", "certificate", certificateId,
                         new { common_name = commonName, source = "ACME", acme_order = order.Id, profile_id = order.ProfileId }),
                     AcmeAudit.Command(order.AccountId, "acme_order_processing", "acme_order", order.Id,
-                        new { certificate_id = certificateId, job_id = jobId }),
+                        new { certificate_id = certificateId, job_id = jobId, awaiting_approval = requiresApproval }),
                 },
             })
             {
+                if (requiresApproval)
+                {
+                    batch.BatchCommands.Add(ApprovalRequest(jobId, certificateId, order, commonName, actor, now));
+                }
+
                 await batch.ExecuteNonQueryAsync(cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);
+        }
+
+        if (requiresApproval)
+        {
+            return (order with { Status = AcmeStatus.Processing, CertificateId = certificateId, Error = null, AwaitingApproval = true }, null);
         }
 
         try
@@ -155,6 +153,64 @@ public sealed partial class OrderFinalization(
 
         return (order with { Status = AcmeStatus.Processing, CertificateId = certificateId, Error = null }, null);
     }
+
+    private NpgsqlBatchCommand RunningJob(string jobId, string certificateId, string csrPem, string actor, DateTimeOffset now) => new("""
+        INSERT INTO jobs (id, type, certificate_id, status, attempts, max_attempts, csr_pem, lease_expires_at, started_at, requested_by,
+                          created_at, updated_at)
+        VALUES (@id, 'Issuance', @certificate_id, 'Running', 1, 3, @csr_pem, @lease_until, @now, @actor, @now, @now)
+        """)
+    {
+        Parameters =
+        {
+            new NpgsqlParameter<string>("id", jobId),
+            new NpgsqlParameter<string>("certificate_id", certificateId),
+            new NpgsqlParameter<string>("csr_pem", csrPem),
+            new NpgsqlParameter<DateTimeOffset>("lease_until", now + options.Value.IssuanceLease),
+            new NpgsqlParameter<DateTimeOffset>("now", now),
+            new NpgsqlParameter<string>("actor", actor),
+        },
+    };
+
+    // No attempt spent and no lease: the dispatcher claims it (attempt 1) once an approval makes it Pending.
+    private static NpgsqlBatchCommand AwaitingApprovalJob(string jobId, string certificateId, string csrPem, string actor, DateTimeOffset now) => new("""
+        INSERT INTO jobs (id, type, certificate_id, status, attempts, max_attempts, csr_pem, requested_by, created_at, updated_at)
+        VALUES (@id, 'Issuance', @certificate_id, 'AwaitingApproval', 0, 3, @csr_pem, @actor, @now, @now)
+        """)
+    {
+        Parameters =
+        {
+            new NpgsqlParameter<string>("id", jobId),
+            new NpgsqlParameter<string>("certificate_id", certificateId),
+            new NpgsqlParameter<string>("csr_pem", csrPem),
+            new NpgsqlParameter<DateTimeOffset>("now", now),
+            new NpgsqlParameter<string>("actor", actor),
+        },
+    };
+
+    // The row the gateway's gated renewals write. The ACME account is the requester, so any operator may approve (two-person rule).
+    private static NpgsqlBatchCommand ApprovalRequest(
+        string jobId, string certificateId, AcmeOrder order, string commonName, string actor, DateTimeOffset now) => new("""
+        INSERT INTO issuance_approval_requests (id, certificate_id, job_id, profile_id, requested_by, metadata, created_at, updated_at)
+        VALUES (@id, @certificate_id, @job_id, @profile_id, @actor, @metadata, @now, @now)
+        """)
+    {
+        Parameters =
+        {
+            new NpgsqlParameter<string>("id", $"ar-{Guid.CreateVersion7():N}"),
+            new NpgsqlParameter<string>("certificate_id", certificateId),
+            new NpgsqlParameter<string>("job_id", jobId),
+            new NpgsqlParameter<string>("profile_id", order.ProfileId),
+            new NpgsqlParameter<string>("actor", actor),
+            new NpgsqlParameter("metadata", NpgsqlDbType.Jsonb)
+            {
+                Value = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>
+                {
+                    ["common_name"] = commonName, ["acme_order"] = order.Id, ["acme_account"] = order.AccountId,
+                }),
+            },
+            new NpgsqlParameter<DateTimeOffset>("now", now),
+        },
+    };
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "IssueCertificate for job {JobId} (ACME order {OrderId}) was not sent; the job's lease will bring it back to the dispatcher")]

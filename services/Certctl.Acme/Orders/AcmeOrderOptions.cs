@@ -17,6 +17,18 @@ public sealed class AcmeOrderOptions
     public int AuthorizationTtlSeconds { get; set; } = 86_400;
 
     /// <summary>
+    /// A challenge-mode order for an identifier the account already holds a valid, unexpired, challenge-proven authorization for reuses
+    /// it (RFC 8555 §7.1.3), so the order can be ready without new challenges.
+    /// </summary>
+    [ConfigurationKeyName("CERTCTL_ACME_SERVER_AUTHZ_REUSE_ENABLED")]
+    public bool AuthorizationReuseEnabled { get; set; } = true;
+
+    /// <summary>Oldest validation an authorization may carry to be reused; its own expiry caps it in any case.</summary>
+    [ConfigurationKeyName("CERTCTL_ACME_SERVER_AUTHZ_REUSE_MAX_AGE_SECONDS")]
+    [Range(60, 90 * 86_400)]
+    public int AuthorizationReuseMaxAgeSeconds { get; set; } = 30 * 86_400;
+
+    /// <summary>
     /// The issuer that signs ACME certificates. Explicit, because the original picked an arbitrary entry of its issuer registry (its
     /// GAP-12); the default is the local CA.
     /// </summary>
@@ -29,6 +41,14 @@ public sealed class AcmeOrderOptions
     [ConfigurationKeyName("CERTCTL_ACME_SERVER_RETRY_AFTER_SECONDS")]
     [Range(1, 3600)]
     public int RetryAfterSeconds { get; set; } = 1;
+
+    /// <summary>
+    /// The <c>Retry-After</c> (seconds) on a processing order whose issuance waits for an operator's approval: people decide in minutes or
+    /// days, so clients need not poll every second.
+    /// </summary>
+    [ConfigurationKeyName("CERTCTL_ACME_SERVER_APPROVAL_RETRY_AFTER_SECONDS")]
+    [Range(1, 86_400)]
+    public int ApprovalRetryAfterSeconds { get; set; } = 60;
 
     /// <summary>How long the issuance job of a finalized order may stay Running before the scheduler's lease sweeper sends it again.</summary>
     [ConfigurationKeyName("CERTCTL_ACME_SERVER_ISSUANCE_LEASE_SECONDS")]
@@ -49,7 +69,11 @@ public sealed class AcmeOrderOptions
 
     public TimeSpan AuthorizationTtl => TimeSpan.FromSeconds(AuthorizationTtlSeconds);
 
+    public TimeSpan AuthorizationReuseMaxAge => TimeSpan.FromSeconds(AuthorizationReuseMaxAgeSeconds);
+
     public TimeSpan RetryAfter => TimeSpan.FromSeconds(RetryAfterSeconds);
+
+    public TimeSpan ApprovalRetryAfter => TimeSpan.FromSeconds(ApprovalRetryAfterSeconds);
 
     public TimeSpan IssuanceLease => TimeSpan.FromSeconds(IssuanceLeaseSeconds);
 }

@@ -22,6 +22,7 @@ public static class AcmeOrderServiceExtensions
         services.AddSingleton<OrderStore>();
         services.AddSingleton<OwnedOrders>();
         services.AddSingleton<ReplacedCertificates>();
+        services.AddSingleton<ReusableAuthorizations>();
         services.AddSingleton<NewOrders>();
         services.AddSingleton<AuthorizationStore>();
         services.AddSingleton<AuthorizationRequests>();

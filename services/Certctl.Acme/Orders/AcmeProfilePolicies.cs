@@ -16,7 +16,7 @@ public sealed class AcmeProfilePolicies(NpgsqlDataSource db)
     {
         await using var command = db.CreateCommand("""
             SELECT acme_auth_mode, acme_allow_private_addresses, required_san_patterns,
-                   allowed_key_algorithms::text, max_ttl_seconds, allowed_ekus, must_staple
+                   allowed_key_algorithms::text, max_ttl_seconds, allowed_ekus, must_staple, requires_approval
             FROM certificate_profiles WHERE id = @id
             """);
         command.Parameters.Add(new NpgsqlParameter<string>("id", profileId));
@@ -31,6 +31,6 @@ public sealed class AcmeProfilePolicies(NpgsqlDataSource db)
             .Select(pattern => new Regex(pattern, RegexOptions.CultureInvariant, PatternTimeout))
             .ToArray();
         var issuance = ProfileColumns.ToProfile(reader.GetString(3), reader.GetInt32(4), reader.GetFieldValue<string[]>(5), reader.GetBoolean(6));
-        return new AcmeProfilePolicy(profileId, mode, reader.GetBoolean(1), patterns, issuance);
+        return new AcmeProfilePolicy(profileId, mode, reader.GetBoolean(1), patterns, issuance, reader.GetBoolean(7));
     }
 }

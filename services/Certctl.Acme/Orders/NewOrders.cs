@@ -4,18 +4,20 @@ using Certctl.Acme.Problems;
 using Certctl.Acme.RateLimiting;
 using Certctl.Domain;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Certctl.Acme.Orders;
 
 /// <summary>
 /// newOrder (RFC 8555 §7.4): payload, identifiers against the profile, <c>notBefore</c>/<c>notAfter</c>, the per-account order rate
-/// limit (429 with <c>Retry-After</c>), RFC 9773 <c>replaces</c>; then the order, its authorizations and challenges in one write. Checks
-/// that need no state come first, so a refused request spends no rate-limit unit.
+/// limit (429 with <c>Retry-After</c>), RFC 9773 <c>replaces</c>, the account's reusable authorizations (challenge mode); then the order,
+/// its authorizations and challenges in one write. Checks that need no state come first, so a refused request spends no rate-limit unit.
 /// </summary>
 public sealed class NewOrders(
     AcmeProfilePolicies profiles,
     OrderStore orders,
     ReplacedCertificates replaced,
+    ReusableAuthorizations reusableAuthorizations,
     IAcmeRateLimiter rateLimiter,
     IdGenerator ids,
     TimeProvider time,
@@ -61,16 +63,30 @@ public sealed class NewOrders(
             });
         }
 
-        if (request.Replaces is { } replaces && await replaced.CheckAsync(replaces, accountId, cancellationToken) is { } notReplaceable)
+        if (request.Replaces is { } replaces && await replaced.CheckAsync(replaces, accountId, identifiers!, cancellationToken) is { } notReplaceable)
         {
             return (null, notReplaceable);
         }
 
         var now = time.GetUtcNow();
-        var rows = NewOrderRows.Plan(ids, accountId, profile, identifiers!, notBefore, notAfter, request.Replaces, now, options.Value);
-        await orders.CreateAsync(rows, profile, now, cancellationToken);
+        // Trust mode proves nothing by challenge, so it has nothing to reuse: its authorizations are born valid.
+        var reusable = profile.AuthMode == AcmeAuthMode.Challenge
+            ? await reusableAuthorizations.FindAsync(accountId, profileId, [.. identifiers!.Select(NewOrderRows.Authorized)], now, cancellationToken)
+            : null;
+        var rows = NewOrderRows.Plan(ids, accountId, profile, identifiers!, notBefore, notAfter, request.Replaces, now, options.Value, reusable);
+        try
+        {
+            await orders.CreateAsync(rows, profile, now, cancellationToken);
+        }
+        catch (PostgresException exception) when (exception is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: ReplacedCertificates.OneLiveReplacementIndex })
+        {
+            // Another order for the same certificate committed between the check and this write.
+            return (null, ReplacedCertificates.AlreadyReplaced());
+        }
+
+
         return (new AcmeOrder(rows.OrderId, accountId, profileId, rows.Status, rows.Identifiers, notBefore, notAfter, rows.ExpiresAt, null, null,
-            rows.Replaces, [.. rows.Authorizations.Select(a => a.Id)]), null);
+            rows.Replaces, rows.AuthorizationIds), null);
     }
 
     private static bool TryTimestamp(string? text, out DateTimeOffset? value)

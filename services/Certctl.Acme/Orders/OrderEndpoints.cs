@@ -24,14 +24,14 @@ public static class OrderEndpoints
         return app;
     }
 
-    /// <summary>The order object, with <c>Retry-After</c> while it is processing (RFC 8555 §7.4).</summary>
+    /// <summary>The order object, with <c>Retry-After</c> while it is processing (RFC 8555 §7.4), longer while it awaits an approval.</summary>
     public static AcmeResponse Answer(AcmeOrder order, AcmeRequest request, int status = StatusCodes.Status200OK)
     {
         var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<AcmeOrderOptions>>().Value;
         return AcmeResponse.Json(status, OrderDocument.From(order, request.Urls)) with
         {
             Location = request.Urls.Order(order.Id),
-            RetryAfter = order.Status == AcmeStatus.Processing ? options.RetryAfter : null,
+            RetryAfter = order.Status != AcmeStatus.Processing ? null : order.AwaitingApproval ? options.ApprovalRetryAfter : options.RetryAfter,
         };
     }
 

@@ -1,24 +1,31 @@
 using Certctl.Acme.Http;
 using System.Text.Json;
+using Certctl.Acme.Problems;
 using Certctl.Acme.Protocol;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace Certctl.Acme.Orders;
 
-/// <summary>The SQL of orders: a new order with its authorizations and challenges in one round trip, and an order with its authorization ids.</summary>
-public sealed class OrderStore(NpgsqlDataSource db)
+/// <summary>
+/// The SQL of orders: a new order with its authorizations and challenges in one round trip, and an order with its authorization ids.
+/// A processing order whose issuance job was cancelled (an operator rejected its approval or cancelled the job, or the approval
+/// expired) is moved to <c>invalid</c> when it is read: nothing else tells the ACME server, and the client learns it on its next poll.
+/// </summary>
+public sealed class OrderStore(NpgsqlDataSource db, TimeProvider time)
 {
     private const string SelectOrder = """
         SELECT o.id, o.account_id, o.profile_id, o.status, o.identifiers::text, o.not_before, o.not_after, o.expires_at, o.error::text,
                o.certificate_id, o.replaces,
-               ARRAY(SELECT a.id FROM acme_authorizations a WHERE a.order_id = o.id ORDER BY a.created_at, a.id)
+               ARRAY(SELECT oa.authorization_id FROM acme_order_authorizations oa WHERE oa.order_id = o.id ORDER BY oa.position),
+               j.status, j.last_error
         FROM acme_orders o
+        LEFT JOIN jobs j ON j.id = o.job_id AND o.status = 'processing'
         """;
 
     /// <summary>
-    /// Writes the order, its authorizations and challenges and the <c>acme_order_created</c> audit row, all or nothing: one batch is one
-    /// implicit transaction and one round trip.
+    /// Writes the order, its new authorizations and challenges, its list of authorizations (reused ones included) and the
+    /// <c>acme_order_created</c> audit row, all or nothing: one batch is one implicit transaction and one round trip.
     /// </summary>
     public async Task CreateAsync(NewOrderRows order, AcmeProfilePolicy profile, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -49,14 +56,16 @@ public sealed class OrderStore(NpgsqlDataSource db)
                     },
                 },
                 new("""
-                    INSERT INTO acme_authorizations (id, order_id, account_id, identifier_type, identifier_value, wildcard, status, expires_at, created_at, updated_at)
-                    SELECT a.id, @order_id, @account_id, a.type, a.value, a.wildcard, a.status, a.expires_at, @now + a.ordinal * interval '1 microsecond', @now
+                    INSERT INTO acme_authorizations (id, order_id, account_id, identifier_type, identifier_value, wildcard, status, expires_at,
+                                                     challenge_proven, created_at, updated_at)
+                    SELECT a.id, @order_id, @account_id, a.type, a.value, a.wildcard, a.status, a.expires_at, @challenge_proven,
+                           @now + a.ordinal * interval '1 microsecond', @now
                     FROM unnest(@ids, @types, @values, @wildcards, @statuses, @expires) WITH ORDINALITY AS a(id, type, value, wildcard, status, expires_at, ordinal)
                     """)
                 {
-                    // created_at grows with the request order, so the order object lists its authorizations as the identifiers were sent.
                     Parameters =
                     {
+                        new NpgsqlParameter<bool>("challenge_proven", profile.AuthMode == AcmeAuthMode.Challenge),
                         new NpgsqlParameter<string>("order_id", order.OrderId),
                         new NpgsqlParameter<string>("account_id", order.AccountId),
                         new NpgsqlParameter<DateTimeOffset>("now", now),
@@ -85,12 +94,25 @@ public sealed class OrderStore(NpgsqlDataSource db)
                         new NpgsqlParameter<DateTimeOffset?[]>("validated", [.. challenges.Select(c => c.Challenge.ValidatedAt)]),
                     },
                 },
+                new("""
+                    INSERT INTO acme_order_authorizations (order_id, authorization_id, position)
+                    SELECT @order_id, l.id, l.position FROM unnest(@ids) WITH ORDINALITY AS l(id, position)
+                    """)
+                {
+                    // New and reused, in the order the identifiers were sent: the order object lists them so.
+                    Parameters =
+                    {
+                        new NpgsqlParameter<string>("order_id", order.OrderId),
+                        new NpgsqlParameter<string[]>("ids", [.. order.AuthorizationIds]),
+                    },
+                },
                 AcmeAudit.Command(order.AccountId, "acme_order_created", "acme_order", order.OrderId, new
                 {
                     profile_id = order.ProfileId,
                     auth_mode = profile.AuthMode == AcmeAuthMode.Challenge ? "challenge" : "trust_authenticated",
                     identifiers = order.Identifiers.Select(i => $"{i.Type}:{i.Value}").ToArray(),
                     replaces = order.Replaces,
+                    reused_authorizations = order.AuthorizationIds.Except(order.Authorizations.Select(a => a.Id)).ToArray(),
                 }),
             },
         };
@@ -100,10 +122,56 @@ public sealed class OrderStore(NpgsqlDataSource db)
     /// <summary>The order with its authorization ids; null when there is none.</summary>
     public async Task<AcmeOrder?> FindAsync(string orderId, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand(SelectOrder + " WHERE o.id = @id");
-        command.Parameters.Add(new NpgsqlParameter<string>("id", orderId));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+        AcmeOrder order;
+        string? jobStatus, jobError;
+        await using (var command = db.CreateCommand(SelectOrder + " WHERE o.id = @id"))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string>("id", orderId));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+
+            order = Read(reader);
+            (jobStatus, jobError) = (reader.IsDBNull(12) ? null : reader.GetString(12), reader.IsDBNull(13) ? null : reader.GetString(13));
+        }
+
+        return jobStatus switch
+        {
+            "AwaitingApproval" => order with { AwaitingApproval = true },
+            "Cancelled" => await InvalidateCancelledAsync(order, jobError, cancellationToken),
+            _ => order,
+        };
+    }
+
+    /// <summary>The problem of an order whose issuance was cancelled, from the job's <c>last_error</c>.</summary>
+    public static AcmeProblem CancelledProblem(string? lastError) =>
+        lastError is { } error && error.StartsWith("rejected: ", StringComparison.Ordinal)
+            ? new AcmeProblem(AcmeProblemTypes.Unauthorized, $"An operator rejected the issuance: {error["rejected: ".Length..]}", StatusCodes.Status403Forbidden)
+            : new AcmeProblem(AcmeProblemTypes.Unauthorized,
+                $"The issuance was cancelled before the certificate was issued: {lastError ?? "no reason given"}", StatusCodes.Status403Forbidden);
+
+    // Conditional on processing, so a concurrent reader or the outcome consumer cannot be overwritten; either way the row is the answer.
+    private async Task<AcmeOrder> InvalidateCancelledAsync(AcmeOrder order, string? lastError, CancellationToken cancellationToken)
+    {
+        var problem = CancelledProblem(lastError);
+        await using var command = db.CreateCommand("""
+            WITH done AS (
+                UPDATE acme_orders SET status = 'invalid', error = @error, updated_at = @now
+                WHERE id = @id AND status = 'processing'
+                RETURNING id, account_id, job_id)
+            INSERT INTO audit_events (actor, actor_type, action, resource_type, resource_id, details)
+            SELECT 'acme:' || account_id, 'User', 'acme_order_failed', 'acme_order', id,
+                   jsonb_build_object('reason', @reason::text, 'job_id', job_id)
+            FROM done
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string>("id", order.Id));
+        command.Parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Jsonb) { Value = StoredProblem.ToJson(problem) });
+        command.Parameters.Add(new NpgsqlParameter<string>("reason", lastError ?? "job cancelled"));
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", time.GetUtcNow()));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return await FindAsync(order.Id, cancellationToken) ?? order;
     }
 
     /// <summary>Reads a row of <see cref="SelectOrder"/>.</summary>

@@ -1,5 +1,8 @@
 using System.Buffers.Text;
+using System.Text.Json;
+using Certctl.Acme.Http;
 using Certctl.Acme.Problems;
+using Certctl.Acme.Protocol;
 using Certctl.Issuance;
 using Npgsql;
 
@@ -7,12 +10,22 @@ namespace Certctl.Acme.Orders;
 
 /// <summary>
 /// RFC 9773 §5 <c>replaces</c>: the ARI id (<c>base64url(AKI).base64url(serial)</c>) must name a certificate an order of the same account
-/// produced, and no other live order may already replace it (<c>alreadyReplaced</c>).
+/// produced, the new order must share at least one identifier with it, and no other live order may already replace it
+/// (<c>alreadyReplaced</c>, 409). This check answers the common case; the unique index <see cref="OneLiveReplacementIndex"/> decides
+/// between concurrent orders.
 /// </summary>
 public sealed class ReplacedCertificates(NpgsqlDataSource db)
 {
-    /// <summary>Null when the order may replace the certificate, else the problem.</summary>
-    public async Task<AcmeProblem?> CheckAsync(string replaces, string accountId, CancellationToken cancellationToken)
+    /// <summary>The partial unique index that allows one order that is not <c>invalid</c> per replaced certificate.</summary>
+    public const string OneLiveReplacementIndex = "acme_orders_one_live_replacement_idx";
+
+    /// <summary>The 409 RFC 9773 §5 requires when another order already replaces the certificate.</summary>
+    public static AcmeProblem AlreadyReplaced() =>
+        new(AcmeProblemTypes.AlreadyReplaced, "Another order already replaces this certificate.", StatusCodes.Status409Conflict);
+
+    /// <summary>Null when the order for <paramref name="identifiers"/> may replace the certificate, else the problem.</summary>
+    public async Task<AcmeProblem?> CheckAsync(
+        string replaces, string accountId, IReadOnlyList<AcmeIdentifier> identifiers, CancellationToken cancellationToken)
     {
         if (Parse(replaces) is not var (akiHex, serialHex))
         {
@@ -22,7 +35,8 @@ public sealed class ReplacedCertificates(NpgsqlDataSource db)
 
         await using var command = db.CreateCommand("""
             SELECT o.account_id,
-                   EXISTS (SELECT 1 FROM acme_orders r WHERE r.replaces = @replaces AND r.status <> 'invalid')
+                   EXISTS (SELECT 1 FROM acme_orders r WHERE r.replaces = @replaces AND r.status <> 'invalid'),
+                   o.identifiers::text
             FROM certificate_versions v
             JOIN acme_orders o ON o.certificate_version_id = v.id
             WHERE v.serial_number = @serial AND v.authority_key_identifier = @aki
@@ -41,9 +55,14 @@ public sealed class ReplacedCertificates(NpgsqlDataSource db)
             return new AcmeProblem(AcmeProblemTypes.Unauthorized, "replaces names a certificate of another account.", StatusCodes.Status403Forbidden);
         }
 
-        return reader.GetBoolean(1)
-            ? new AcmeProblem(AcmeProblemTypes.AlreadyReplaced, "Another order already replaces this certificate.", StatusCodes.Status409Conflict)
-            : null;
+        var replacedNames = JsonSerializer.Deserialize<AcmeIdentifier[]>(reader.GetString(2), AcmeJson.Options) ?? [];
+        if (!identifiers.Intersect(replacedNames).Any())
+        {
+            return new AcmeProblem(AcmeProblemTypes.Malformed, "The order shares no identifier with the certificate it replaces.",
+                StatusCodes.Status400BadRequest);
+        }
+
+        return reader.GetBoolean(1) ? AlreadyReplaced() : null;
     }
 
     private static (string AkiHex, string SerialHex)? Parse(string id)

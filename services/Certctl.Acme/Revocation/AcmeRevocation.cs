@@ -17,6 +17,12 @@ namespace Certctl.Acme.Revocation;
 /// audit row are written; after the commit <see cref="RevokeCertificate"/> tells the CA connector (best effort: the scheduler's sweep
 /// re-sends what was not acknowledged), exactly as the operator API does.
 /// </summary>
+/// <remarks>
+/// Three requesters may revoke (§7.6): the account that ordered the certificate, the holder of its key, and an account that holds
+/// valid, unexpired authorizations for every identifier the certificate names. Only authorizations a validator proved count (those
+/// of challenge-mode orders): in trust_authenticated mode an authorization costs nothing, so it must not let one account revoke
+/// another's certificate. That path covers certificates this ACME server issued; the rest of the inventory is the operators'.
+/// </remarks>
 public sealed partial class AcmeRevocation(NpgsqlDataSource db, IdGenerator ids, IPublishEndpoint publisher, TimeProvider time, ILogger<AcmeRevocation> logger)
 {
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(5);
@@ -47,18 +53,30 @@ public sealed partial class AcmeRevocation(NpgsqlDataSource db, IdGenerator ids,
         {
             string status;
             string? ownerAccount;
-            bool alreadyRevoked;
+            bool alreadyRevoked, authorizedHolder;
+            IReadOnlyList<(Protocol.AcmeIdentifier Identifier, bool Wildcard)> identifiers = requester.AccountId is null ? [] : CertificateIdentifiers.Of(leaf);
             await using (var find = new NpgsqlCommand("""
-                SELECT v.certificate_id, v.issuer_id, v.serial_number, c.status,
-                       (SELECT o.account_id FROM acme_orders o WHERE o.certificate_version_id = v.id),
-                       EXISTS (SELECT 1 FROM certificate_revocations r WHERE r.issuer_id = v.issuer_id AND r.serial_number = v.serial_number)
+                SELECT v.certificate_id, v.issuer_id, v.serial_number, c.status, o.account_id,
+                       EXISTS (SELECT 1 FROM certificate_revocations r WHERE r.issuer_id = v.issuer_id AND r.serial_number = v.serial_number),
+                       o.id IS NOT NULL AND cardinality(@types) > 0 AND NOT EXISTS (
+                           SELECT 1 FROM unnest(@types, @values, @wildcards) AS i(type, value, wildcard)
+                           WHERE NOT EXISTS (
+                               SELECT 1 FROM acme_authorizations a
+                               WHERE a.account_id = @account AND a.identifier_type = i.type AND a.identifier_value = i.value
+                                 AND a.wildcard = i.wildcard AND a.status = 'valid' AND a.challenge_proven AND a.expires_at > @now))
                 FROM certificate_versions v
                 JOIN managed_certificates c ON c.id = v.certificate_id
+                LEFT JOIN acme_orders o ON o.certificate_version_id = v.id
                 WHERE v.fingerprint_sha256 = @fingerprint
                 FOR UPDATE OF c
                 """, connection, transaction))
             {
                 find.Parameters.Add(new NpgsqlParameter<string>("fingerprint", fingerprint));
+                find.Parameters.Add(new NpgsqlParameter("account", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)requester.AccountId ?? DBNull.Value });
+                find.Parameters.Add(new NpgsqlParameter<string[]>("types", [.. identifiers.Select(i => i.Identifier.Type)]));
+                find.Parameters.Add(new NpgsqlParameter<string[]>("values", [.. identifiers.Select(i => i.Identifier.Value)]));
+                find.Parameters.Add(new NpgsqlParameter<bool[]>("wildcards", [.. identifiers.Select(i => i.Wildcard)]));
+                find.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", time.GetUtcNow()));
                 await using var reader = await find.ExecuteReaderAsync(cancellationToken);
                 if (!await reader.ReadAsync(cancellationToken))
                 {
@@ -68,14 +86,15 @@ public sealed partial class AcmeRevocation(NpgsqlDataSource db, IdGenerator ids,
                 (certificateId, issuerId, serial, status) = (reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3));
                 ownerAccount = reader.IsDBNull(4) ? null : reader.GetString(4);
                 alreadyRevoked = reader.GetBoolean(5);
+                authorizedHolder = reader.GetBoolean(6);
             }
 
-            if (!Authorized(requester, ownerAccount, leaf))
+            if (!authorizedHolder && !Authorized(requester, ownerAccount, leaf))
             {
                 return new AcmeProblem(AcmeProblemTypes.Unauthorized,
                     requester.AccountId is null
                         ? "The request is not signed by the certificate's key."
-                        : "The account did not order this certificate.",
+                        : "The account neither ordered this certificate nor holds valid authorizations for all of its identifiers.",
                     StatusCodes.Status403Forbidden);
             }
 

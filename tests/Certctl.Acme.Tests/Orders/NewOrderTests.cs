@@ -108,6 +108,70 @@ public sealed class NewOrderTests(MigratedDatabaseFixture<NewOrderTests> databas
         Assert.Equal(AcmeProblemTypes.Malformed, (await orders.CreateAsync(account, "prof-standard-tls", Payload(Replacing("AQID.BAU")), default)).Problem!.Type);
     }
 
+    [Fact]
+    public async Task Replaces_must_share_an_identifier_belong_to_the_account_and_not_be_replaced_already()
+    {
+        await using var host = await OrdersHost.StartAsync(database.ConnectionString, output);
+        var account = await OrderRows.AccountAsync(database.ConnectionString, "prof-standard-tls");
+        var other = await OrderRows.AccountAsync(database.ConnectionString, "prof-standard-tls");
+        var orders = host.Get<NewOrders>();
+        var certificate = await IssuedAsync(host, account, "old.example.com", "www.old.example.com");
+        object Replacing(params string[] names) => new { identifiers = names.Select(name => new { type = "dns", value = name }), replaces = certificate };
+
+        var unrelated = (await orders.CreateAsync(account, "prof-standard-tls", Payload(Replacing("new.example.com")), default)).Problem!;
+        var stolen = (await orders.CreateAsync(other, "prof-standard-tls", Payload(Replacing("old.example.com")), default)).Problem!;
+        var (renewal, none) = await orders.CreateAsync(account, "prof-standard-tls", Payload(Replacing("www.old.example.com", "api.old.example.com")), default);
+        var twice = (await orders.CreateAsync(account, "prof-standard-tls", Payload(Replacing("old.example.com")), default)).Problem!;
+
+        Assert.Equal((AcmeProblemTypes.Malformed, 400), (unrelated.Type, unrelated.Status));
+        Assert.Equal((AcmeProblemTypes.Unauthorized, 403), (stolen.Type, stolen.Status));
+        Assert.Null(none);
+        Assert.Equal(certificate, renewal!.Replaces);
+        Assert.Equal((AcmeProblemTypes.AlreadyReplaced, 409), (twice.Type, twice.Status));
+
+        // Once the replacing order is invalid, another may replace the certificate.
+        await Sql.ExecuteAsync(database.ConnectionString, "UPDATE acme_orders SET status = 'invalid' WHERE id = $1", renewal.Id);
+        Assert.Null((await orders.CreateAsync(account, "prof-standard-tls", Payload(Replacing("old.example.com")), default)).Problem);
+    }
+
+    [Fact]
+    public async Task Concurrent_orders_replacing_one_certificate_leave_exactly_one()
+    {
+        await using var host = await OrdersHost.StartAsync(database.ConnectionString, output);
+        var account = await OrderRows.AccountAsync(database.ConnectionString, "prof-standard-tls");
+        var certificate = await IssuedAsync(host, account, "race.example.com");
+        var payload = Payload(new { identifiers = new[] { new { type = "dns", value = "race.example.com" } }, replaces = certificate });
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => host.Get<NewOrders>().CreateAsync(account, "prof-standard-tls", payload, default))));
+
+        Assert.Single(results, r => r.Order is not null);
+        Assert.All(results.Where(r => r.Order is null), r => Assert.Equal((AcmeProblemTypes.AlreadyReplaced, 409), (r.Problem!.Type, r.Problem.Status)));
+        Assert.Equal(1L, await Sql.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM acme_orders WHERE replaces = $1", certificate));
+    }
+
+    /// <summary>An order of <paramref name="account"/> made valid with a stored version; returns the version's ARI certificate id.</summary>
+    private async Task<string> IssuedAsync(OrdersHost host, string account, params string[] names)
+    {
+        var (order, problem) = await host.Get<NewOrders>().CreateAsync(account, "prof-standard-tls",
+            Payload(new { identifiers = names.Select(name => new { type = "dns", value = name }) }), default);
+        Assert.Null(problem);
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var (processing, refused) = await host.Get<Certctl.Acme.Finalize.FinalizeRequests>().FinalizeAsync(account, order!.Id,
+            Payload(new { csr = FinalizeCsrTests.Csr(key, "CN=" + names[0], names[1..]) }), default);
+        Assert.Null(refused);
+        var serial = "1" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+        const string aki = "0a0b0c0d";
+        var versionId = "cv-" + Guid.NewGuid().ToString("N");
+        await Sql.ExecuteAsync(database.ConnectionString, """
+            INSERT INTO certificate_versions (id, certificate_id, issuer_id, serial_number, authority_key_identifier, not_before, not_after,
+                                              fingerprint_sha256, pem_chain)
+            VALUES ($1, $2, 'iss-local', $3, $4, now(), now() + interval '90 days', $5, 'pem')
+            """, versionId, processing!.CertificateId, serial, aki, Guid.NewGuid().ToString("N"));
+        await Sql.ExecuteAsync(database.ConnectionString,
+            "UPDATE acme_orders SET status = 'valid', certificate_version_id = $2 WHERE id = $1", order.Id, versionId);
+        return Certctl.Domain.AriCertificateId.FromStoredHex(aki, serial)!;
+    }
+
     internal static JsonElement Payload(object value) => JsonSerializer.SerializeToElement(value);
 
     internal static Task EnsureChallengeProfileAsync(string connectionString) => Sql.ExecuteAsync(connectionString, $"""
