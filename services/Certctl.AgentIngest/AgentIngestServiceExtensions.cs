@@ -26,6 +26,7 @@ public static partial class AgentIngestServiceExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IdGenerator>();
         services.AddSingleton<AgentTokenVerifier>();
+        services.AddHostedService<AgentCredentialRefresher>();
         services.AddSingleton<HeartbeatQueue>();
         services.AddSingleton<HeartbeatBatch>();
         services.AddHostedService<HeartbeatWriter>();

@@ -206,6 +206,39 @@ public sealed class AgentAuthenticationTests(MigratedDatabaseFixture<AgentAuthen
     }
 
     [Fact]
+    public async Task A_credential_used_past_half_the_cache_time_is_re_read_in_the_background()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await IngestHost.StartAsync(database.ConnectionString, output,
+            new Dictionary<string, string?> { ["CERTCTL_AGENT_AUTH_CACHE_SECONDS"] = "30" },
+            configureServices: services => services.AddSingleton<TimeProvider>(clock));
+        var agent = await Fleet.RegisterAsync(host, "agent-refreshed");
+        using var client = host.Client(agent.Token);
+        using (var first = await client.GetAsync($"/api/v1/agents/{agent.Id}/work"))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+
+        await Sql.ExecuteAsync(database.ConnectionString, "UPDATE agents SET retired_at = now() WHERE id = $1", agent.Id);
+        clock.Advance(TimeSpan.FromSeconds(16));
+        using (var cached = await client.GetAsync($"/api/v1/agents/{agent.Id}/work"))
+        {
+            Assert.Equal(HttpStatusCode.OK, cached.StatusCode); // answered from the cache, without waiting for the re-read
+        }
+
+        // The clock stands still, 14 s before the entry would expire: only the background re-read can bring the retirement in.
+        var status = HttpStatusCode.OK;
+        for (var attempt = 0; attempt < 100 && status != HttpStatusCode.Gone; attempt++)
+        {
+            await Task.Delay(50);
+            using var response = await client.GetAsync($"/api/v1/agents/{agent.Id}/work");
+            status = response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.Gone, status);
+    }
+
+    [Fact]
     public async Task A_replaced_token_is_accepted_at_once_and_the_old_one_refused()
     {
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);

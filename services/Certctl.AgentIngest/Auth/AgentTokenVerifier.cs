@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -14,6 +15,12 @@ namespace Certctl.AgentIngest.Auth;
 /// the change. A token that does not match a cached hash is checked once more against the database when the cached read
 /// is over a second old (the token may be newer than the cache), and unknown ids are cached too, so a stream of bad
 /// requests cannot turn into a stream of queries.
+/// <para>
+/// A credential used when it is over half the cache time old is re-read in the background, many ids in one query
+/// (<see cref="AgentCredentialRefresher"/>), while the request goes on with the cached one. A fleet that heartbeats steadily
+/// therefore never waits for the database: without it, 5,000 agents whose credentials were cached in the same few seconds
+/// all expired together every 30 s, and 2,000 heartbeats/s queued behind 5,000 single-row reads (p99 from 21 to 110 ms).
+/// </para>
 /// </remarks>
 public sealed class AgentTokenVerifier(NpgsqlDataSource db, TimeProvider time, IOptions<AgentIngestOptions> options)
 {
@@ -23,6 +30,14 @@ public sealed class AgentTokenVerifier(NpgsqlDataSource db, TimeProvider time, I
     private static readonly TimeSpan RecheckAfter = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<string, AgentCredential> _cache = new(StringComparer.Ordinal);
+
+    // Ids waiting for a background re-read, each queued once; bounded like the cache (a full queue only delays a refresh).
+    private readonly ConcurrentDictionary<string, byte> _queued = new(StringComparer.Ordinal);
+    private readonly Channel<string> _refreshes =
+        Channel.CreateBounded<string>(new BoundedChannelOptions(MaxEntries) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
+
+    /// <summary>Ids whose cached credentials are due for a background re-read (drained by <see cref="AgentCredentialRefresher"/>).</summary>
+    internal ChannelReader<string> DueForRefresh => _refreshes.Reader;
 
     /// <summary>Whether <paramref name="token"/> authenticates <paramref name="agentId"/>.</summary>
     public async ValueTask<AgentAuthResult> VerifyAsync(string agentId, string? token, CancellationToken cancellationToken)
@@ -64,6 +79,11 @@ public sealed class AgentTokenVerifier(NpgsqlDataSource db, TimeProvider time, I
         var lifetime = options.Value.AuthCacheDuration;
         if (!refresh && _cache.TryGetValue(agentId, out var cached) && cached.ReadAt + lifetime > now)
         {
+            if (now - cached.ReadAt >= lifetime / 2 && _queued.TryAdd(agentId, 0) && !_refreshes.Writer.TryWrite(agentId))
+            {
+                _queued.TryRemove(agentId, out _);
+            }
+
             return cached;
         }
 
@@ -79,6 +99,54 @@ public sealed class AgentTokenVerifier(NpgsqlDataSource db, TimeProvider time, I
         }
 
         return credential;
+    }
+
+    /// <summary>
+    /// Re-reads the credentials of <paramref name="agentIds"/> in one query and replaces the cached ones, unless an entry
+    /// changed or was forgotten meanwhile (a change this replica made must not be overwritten by an older read).
+    /// </summary>
+    internal async Task RefreshAsync(IReadOnlyList<string> agentIds, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var before = new Dictionary<string, AgentCredential>(agentIds.Count, StringComparer.Ordinal);
+            foreach (var agentId in agentIds)
+            {
+                if (_cache.TryGetValue(agentId, out var cached))
+                {
+                    before[agentId] = cached;
+                }
+            }
+
+            if (before.Count == 0)
+            {
+                return;
+            }
+
+            var now = time.GetUtcNow();
+            var read = new Dictionary<string, AgentCredential>(before.Count, StringComparer.Ordinal);
+            await using (var command = db.CreateCommand("SELECT id, token_hash, retired_at IS NOT NULL FROM agents WHERE id = ANY(@ids)"))
+            {
+                command.Parameters.Add(new NpgsqlParameter<string[]>("ids", before.Keys.ToArray()));
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    read[reader.GetString(0)] = new AgentCredential(true, reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1), reader.GetBoolean(2), now);
+                }
+            }
+
+            foreach (var (agentId, old) in before)
+            {
+                _cache.TryUpdate(agentId, read.GetValueOrDefault(agentId) ?? new AgentCredential(false, null, false, now), old);
+            }
+        }
+        finally
+        {
+            foreach (var agentId in agentIds)
+            {
+                _queued.TryRemove(agentId, out _);
+            }
+        }
     }
 
     private async Task<AgentCredential> ReadAsync(string agentId, DateTimeOffset now, CancellationToken cancellationToken)
