@@ -32,8 +32,8 @@ public static class GatewayCoreExtensions
     }
 
     /// <summary>
-    /// Adds the middleware in order, for every request but the proxied ones: request id, exception handler (problems), body cap,
-    /// authentication, audit, authorization.
+    /// Adds the middleware in order: request id, exception handler (problems), body cap, authentication, audit, authorization;
+    /// proxied routes get only authentication and authorization (their fast path).
     /// The audit sits before authorization so that forbidden calls are recorded, and inside the exception handler so that
     /// it sees the status a failed call is answered with.
     /// </summary>
