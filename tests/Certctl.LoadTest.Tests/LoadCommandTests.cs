@@ -90,9 +90,11 @@ public sealed class LoadCommandTests : IDisposable
     {
         using var server = AliveServer();
         var path = Path.Combine(results.FullName, "nested", "ok.json");
+        // The latency bound only has to tell a healthy target from a dead one: CI runs this beside the end-to-end suite's start-up,
+        // where a cold driver's first requests have taken over 2 s.
 
         var (code, output, _) = await RunAsync(
-            "ceiling", "--base-url", server.BaseUrl, "--rate", "100", "--duration", "500ms", "--threshold", "p99<2s", "-q", "--out", path);
+            "ceiling", "--base-url", server.BaseUrl, "--rate", "100", "--duration", "500ms", "--threshold", "p99<30s", "-q", "--out", path);
 
         Assert.Equal(LoadCommand.ExitPassed, code);
         Assert.Contains("result: PASS", output, StringComparison.Ordinal);
