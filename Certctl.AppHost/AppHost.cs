@@ -30,6 +30,7 @@ var migrations = builder.AddProject<Projects.Certctl_Migrations>("migrations")
 // Agents register once with this token and receive their own; only the ingest service gets it.
 var agentBootstrapToken = builder.AddParameter("certctl-agent-bootstrap-token", new EncryptionKeyParameterDefault(), secret: true, persist: true);
 var agentIngest = builder.AddCertctlService<Projects.Certctl_AgentIngest>("agent-ingest", infrastructure, migrations, settings)
+    .WithInlineSocketCompletions()
     .WithEnvironment("CERTCTL_AGENT_BOOTSTRAP_TOKEN", agentBootstrapToken)
     .WithEnvironment("CERTCTL_CONFIG_ENCRYPTION_KEY", configEncryptionKey);
 // ACME nonces are sealed under this key; every ACME replica must share it, nothing else needs it.
@@ -44,6 +45,7 @@ if (settings.DemoLoop && Environment.GetEnvironmentVariable("CERTCTL_ACME_SERVER
 }
 
 var gateway = builder.AddCertctlService<Projects.Certctl_Gateway>("gateway", infrastructure, migrations, settings, port: settings.GatewayPort)
+    .WithInlineSocketCompletions()
     .WithEnvironment("CERTCTL_API_KEYS_NAMED", apiKey.NamedKeysExpression)
     .WithEnvironment("CERTCTL_CONFIG_ENCRYPTION_KEY", configEncryptionKey)
     .WithReference(acme)          // the gateway proxies /acme/** here
