@@ -36,6 +36,7 @@ var agentIngest = builder.AddCertctlService<Projects.Certctl_AgentIngest>("agent
 // ACME nonces are sealed under this key; every ACME replica must share it, nothing else needs it.
 var acmeNonceKey = builder.AddParameter("certctl-acme-nonce-key", new EncryptionKeyParameterDefault(), secret: true, persist: true);
 var acme = builder.AddCertctlService<Projects.Certctl_Acme>("acme", infrastructure, migrations, settings)
+    .WithInlineSocketCompletions()
     .WithEnvironment("CERTCTL_ACME_SERVER_NONCE_KEY", acmeNonceKey)
     .WithEnvironment("CERTCTL_CONFIG_ENCRYPTION_KEY", configEncryptionKey); // decrypts external account binding keys
 if (settings.DemoLoop && Environment.GetEnvironmentVariable("CERTCTL_ACME_SERVER_DEFAULT_PROFILE_ID") is null)
