@@ -239,6 +239,38 @@ public sealed class AgentAuthenticationTests(MigratedDatabaseFixture<AgentAuthen
     }
 
     [Fact]
+    public async Task Credentials_missing_from_the_cache_together_are_read_in_a_few_queries_not_one_each()
+    {
+        const int agents = 200;
+        Fleet.Agent[] fleet;
+        await using (var registrar = await IngestHost.StartAsync(database.ConnectionString, output))
+        {
+            fleet = await Task.WhenAll(Enumerable.Range(0, agents).Select(i => Fleet.RegisterAsync(registrar, $"agent-batched-{i:D3}")));
+        }
+
+        // A replica that just started: nothing cached, and the whole fleet heartbeats at once.
+        await using var host = await IngestHost.StartAsync(database.ConnectionString, output);
+        var verifier = host.Services.GetRequiredService<Certctl.AgentIngest.Auth.AgentTokenVerifier>();
+        var before = verifier.Queries;
+        var statuses = await Task.WhenAll(fleet.Select(async agent =>
+        {
+            using var client = host.Client(agent.Token);
+            using var response = await client.PostAsJsonAsync($"/api/v1/agents/{agent.Id}/heartbeat", new { version = "1.0.0" });
+            return response.StatusCode;
+        }));
+
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
+        var queries = verifier.Queries - before;
+        output.WriteLine($"{agents} uncached credentials read in {queries} queries");
+        Assert.InRange(queries, 1, agents / 4);
+
+        // Each agent still gets its own credential: a token is refused for another agent's id.
+        using var foreign = host.Client(fleet[0].Token);
+        using var refused = await foreign.PostAsJsonAsync($"/api/v1/agents/{fleet[1].Id}/heartbeat", new { version = "1.0.0" });
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task A_replaced_token_is_accepted_at_once_and_the_old_one_refused()
     {
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);

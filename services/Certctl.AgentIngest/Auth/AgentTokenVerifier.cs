@@ -21,13 +21,30 @@ namespace Certctl.AgentIngest.Auth;
 /// therefore never waits for the database: without it, 5,000 agents whose credentials were cached in the same few seconds
 /// all expired together every 30 s, and 2,000 heartbeats/s queued behind 5,000 single-row reads (p99 from 21 to 110 ms).
 /// </para>
+/// <para>
+/// Credentials that are not cached at all (a replica just started, a fleet back after a pause, agents whose heartbeat interval
+/// is longer than the cache time) are read together too: while one read is in flight, every other miss waits for the next,
+/// which asks for all of them (up to <see cref="MaxIdsPerRead"/> ids) in one query. A lone miss is read at once.
+/// </para>
 /// </remarks>
 public sealed class AgentTokenVerifier(NpgsqlDataSource db, TimeProvider time, IOptions<AgentIngestOptions> options)
 {
     // Bounded memory: ids are chosen by callers, and must not grow the cache without limit.
     private const int MaxEntries = 200_000;
 
+    /// <summary>The most ids one credential query asks for.</summary>
+    internal const int MaxIdsPerRead = 1000;
+
     private static readonly TimeSpan RecheckAfter = TimeSpan.FromSeconds(1);
+
+    // Misses waiting for the next read, and whether a read loop runs (both under _missesGate).
+    private readonly Lock _missesGate = new();
+    private Dictionary<string, TaskCompletionSource<AgentCredential>> _misses = new(StringComparer.Ordinal);
+    private bool _reading;
+    private long _queries;
+
+    /// <summary>Credential queries made so far (misses and background re-reads), for tests and diagnostics.</summary>
+    internal long Queries => Interlocked.Read(ref _queries);
 
     private readonly ConcurrentDictionary<string, AgentCredential> _cache = new(StringComparer.Ordinal);
 
@@ -87,7 +104,7 @@ public sealed class AgentTokenVerifier(NpgsqlDataSource db, TimeProvider time, I
             return cached;
         }
 
-        var credential = await ReadAsync(agentId, now, cancellationToken);
+        var credential = await ReadWithOthersAsync(agentId).WaitAsync(cancellationToken);
         if (lifetime > TimeSpan.Zero)
         {
             if (_cache.Count >= MaxEntries)
@@ -123,21 +140,10 @@ public sealed class AgentTokenVerifier(NpgsqlDataSource db, TimeProvider time, I
                 return;
             }
 
-            var now = time.GetUtcNow();
-            var read = new Dictionary<string, AgentCredential>(before.Count, StringComparer.Ordinal);
-            await using (var command = db.CreateCommand("SELECT id, token_hash, retired_at IS NOT NULL FROM agents WHERE id = ANY(@ids)"))
-            {
-                command.Parameters.Add(new NpgsqlParameter<string[]>("ids", before.Keys.ToArray()));
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    read[reader.GetString(0)] = new AgentCredential(true, reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1), reader.GetBoolean(2), now);
-                }
-            }
-
+            var read = await QueryAsync(before.Keys.ToArray(), cancellationToken);
             foreach (var (agentId, old) in before)
             {
-                _cache.TryUpdate(agentId, read.GetValueOrDefault(agentId) ?? new AgentCredential(false, null, false, now), old);
+                _cache.TryUpdate(agentId, read[agentId], old);
             }
         }
         finally
@@ -149,13 +155,116 @@ public sealed class AgentTokenVerifier(NpgsqlDataSource db, TimeProvider time, I
         }
     }
 
-    private async Task<AgentCredential> ReadAsync(string agentId, DateTimeOffset now, CancellationToken cancellationToken)
+    // Joins the next read: starts the read loop when none runs, so a lone miss costs one query and no wait.
+    private Task<AgentCredential> ReadWithOthersAsync(string agentId)
     {
-        await using var command = db.CreateCommand("SELECT token_hash, retired_at IS NOT NULL FROM agents WHERE id = @id");
-        command.Parameters.Add(new NpgsqlParameter<string>("id", agentId));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new AgentCredential(true, reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0), reader.GetBoolean(1), now)
-            : new AgentCredential(false, null, false, now);
+        TaskCompletionSource<AgentCredential>? waiter;
+        bool start;
+        lock (_missesGate)
+        {
+            if (!_misses.TryGetValue(agentId, out waiter))
+            {
+                // Asynchronous continuations: a read completes up to a thousand requests, which must not run one after another here.
+                waiter = new TaskCompletionSource<AgentCredential>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _misses[agentId] = waiter;
+            }
+
+            start = !_reading;
+            _reading = true;
+        }
+
+        if (start)
+        {
+            _ = ReadMissesAsync();
+        }
+
+        return waiter.Task;
+    }
+
+    // Reads the waiting misses until none is left. Not cancellable: each read serves many requests, and the command timeout bounds it.
+    private async Task ReadMissesAsync()
+    {
+        while (true)
+        {
+            Dictionary<string, TaskCompletionSource<AgentCredential>> batch;
+            lock (_missesGate)
+            {
+                if (_misses.Count == 0)
+                {
+                    _reading = false;
+                    return;
+                }
+
+                batch = TakeMisses();
+            }
+
+            try
+            {
+                var read = await QueryAsync(batch.Keys.ToArray(), CancellationToken.None);
+                foreach (var (agentId, waiter) in batch)
+                {
+                    waiter.TrySetResult(read[agentId]);
+                }
+            }
+            catch (Exception exception)
+            {
+                foreach (var waiter in batch.Values)
+                {
+                    waiter.TrySetException(exception);
+                }
+            }
+        }
+    }
+
+    // Under _missesGate: all waiting misses, or the first MaxIdsPerRead of them.
+    private Dictionary<string, TaskCompletionSource<AgentCredential>> TakeMisses()
+    {
+        if (_misses.Count <= MaxIdsPerRead)
+        {
+            var all = _misses;
+            _misses = new Dictionary<string, TaskCompletionSource<AgentCredential>>(StringComparer.Ordinal);
+            return all;
+        }
+
+        var batch = new Dictionary<string, TaskCompletionSource<AgentCredential>>(MaxIdsPerRead, StringComparer.Ordinal);
+        foreach (var (agentId, waiter) in _misses)
+        {
+            batch[agentId] = waiter;
+            if (batch.Count == MaxIdsPerRead)
+            {
+                break;
+            }
+        }
+
+        foreach (var agentId in batch.Keys)
+        {
+            _misses.Remove(agentId);
+        }
+
+        return batch;
+    }
+
+    // One query for many ids; an id with no row comes back as an unknown agent (cached too, see the remarks).
+    private async Task<Dictionary<string, AgentCredential>> QueryAsync(string[] agentIds, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _queries);
+        var now = time.GetUtcNow();
+        var read = new Dictionary<string, AgentCredential>(agentIds.Length, StringComparer.Ordinal);
+        await using (var command = db.CreateCommand("SELECT id, token_hash, retired_at IS NOT NULL FROM agents WHERE id = ANY(@ids)"))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string[]>("ids", agentIds));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                read[reader.GetString(0)] = new AgentCredential(true, reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1), reader.GetBoolean(2), now);
+            }
+        }
+
+        foreach (var agentId in agentIds)
+        {
+            read.TryAdd(agentId, new AgentCredential(false, null, false, now));
+        }
+
+        return read;
     }
 }
