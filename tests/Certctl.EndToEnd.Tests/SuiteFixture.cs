@@ -42,6 +42,9 @@ public sealed class SuiteFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // The AppHost runs in this process and prefers CERTCTL_API_KEY from the environment to the key parameter below: a key a
+        // developer exported for their own suite (as the README suggests) would make every operator call here a 401.
+        Environment.SetEnvironmentVariable("CERTCTL_API_KEY", null);
         Directory.CreateDirectory(dataDirectory);
         if (!OperatingSystem.IsWindows())
         {
