@@ -2,24 +2,21 @@ namespace Certctl.AgentIngest.Auth;
 
 /// <summary>
 /// Re-reads cached agent credentials that are due (see <see cref="AgentTokenVerifier"/>) in batches of up to
-/// <see cref="BatchSize"/> ids per query, so requests keep using the cache while it is renewed.
+/// <see cref="AgentTokenVerifier.MaxIdsPerRead"/> ids per query, so requests keep using the cache while it is renewed.
 /// </summary>
 /// <remarks>A failed read is logged and dropped: those credentials expire as usual and the next request reads them itself.</remarks>
 public sealed partial class AgentCredentialRefresher(AgentTokenVerifier verifier, ILogger<AgentCredentialRefresher> logger) : BackgroundService
 {
-    /// <summary>The most ids one refresh query asks for.</summary>
-    public const int BatchSize = 1000;
-
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var reader = verifier.DueForRefresh;
-        var batch = new List<string>(BatchSize);
+        var batch = new List<string>(AgentTokenVerifier.MaxIdsPerRead);
         try
         {
             while (await reader.WaitToReadAsync(stoppingToken))
             {
-                while (batch.Count < BatchSize && reader.TryRead(out var agentId))
+                while (batch.Count < AgentTokenVerifier.MaxIdsPerRead && reader.TryRead(out var agentId))
                 {
                     batch.Add(agentId);
                 }
