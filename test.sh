@@ -31,6 +31,18 @@ for trx in "$results"/*.trx; do
   failed=$((failed + f + e + t + a))
   skipped=$((skipped + total - executed))
 done
+# Name every failed test with the first line of its message, so the end of the output says what to look at.
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  command -v python3 >/dev/null && python3 - "$trx" <<'PY'
+import re, sys, html
+text = open(sys.argv[1], encoding="utf-8").read()
+for m in re.finditer(r'<UnitTestResult [^>]*?testName="([^"]*)"[^>]*?outcome="(?:Failed|Error|Timeout|Aborted)"(.*?)</UnitTestResult>', text, re.S):
+    message = re.search(r'<Message>(.*?)</Message>', m.group(2), re.S)
+    first = html.unescape(message.group(1)).strip().splitlines()[0][:300] if message else ""
+    print(f"FAILED {html.unescape(m.group(1))}: {first}")
+PY
+done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1   # the runner failed without a counted test failure (a crash, a build error): never report green
 fi

@@ -94,7 +94,7 @@ public sealed class FilteredListETagTests(MigratedDatabaseFixture<FilteredListET
         await InsertAsync(db, "etx-2", owner: "o-bob", team: "t-security");
         await using var gateway = await StartAsync();
         var list = new TaggedList(gateway.Client(GatewayHost.BobKey), "/api/v1/certificates?owner_id=o-bob&name_prefix=etx-");
-        await list.RefreshAsync();
+        await list.SettleAsync(db);
 
         await using var older = new NpgsqlConnection(db);
         await older.OpenAsync();
@@ -105,7 +105,7 @@ public sealed class FilteredListETagTests(MigratedDatabaseFixture<FilteredListET
         }
 
         await list.ChangesTagAfterAsync(db, "UPDATE managed_certificates SET status = 'Expiring' WHERE id = 'etx-2'");
-        await list.KeepsTagAfterAsync(db, "UPDATE managed_certificates SET status = 'Failed' WHERE id = 'etx-no-such'", expectChange: false);
+        await list.KeepsTagAfterAsync(db, "UPDATE managed_certificates SET status = 'Failed' WHERE id = 'etx-no-such'", expectChange: false, settle: false);
         await transaction.CommitAsync();
         await list.ChangesTagAfterCommitAsync();
     }
@@ -159,9 +159,24 @@ public sealed class FilteredListETagTests(MigratedDatabaseFixture<FilteredListET
 
         public async Task RefreshAsync() => _tag = await TagAsync();
 
-        /// <summary>After <paramref name="sql"/> the tag is the same and If-None-Match with it is a 304.</summary>
-        public async Task KeepsTagAfterAsync(string connectionString, string sql, bool expectChange = true)
+        /// <summary>Takes the tag once every earlier transaction has ended (see <see cref="Sql.SettleTransactionsAsync"/>).</summary>
+        public async Task SettleAsync(string connectionString)
         {
+            await Sql.SettleTransactionsAsync(connectionString);
+            await RefreshAsync();
+        }
+
+        /// <summary>
+        /// After <paramref name="sql"/> the tag is the same and If-None-Match with it is a 304. The tag is taken after settling,
+        /// unless <paramref name="settle"/> is false (a transaction the test holds open would keep it from settling).
+        /// </summary>
+        public async Task KeepsTagAfterAsync(string connectionString, string sql, bool expectChange = true, bool settle = true)
+        {
+            if (settle)
+            {
+                await SettleAsync(connectionString);
+            }
+
             _tag ??= await TagAsync();
             var rows = await Sql.ExecuteAsync(connectionString, sql);
             Assert.True(!expectChange || rows > 0, $"'{sql}' changed no row");

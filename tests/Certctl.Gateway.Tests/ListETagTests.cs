@@ -9,6 +9,7 @@ public sealed class ListETagTests(MigratedDatabaseFixture<ListETagTests> databas
     [Fact]
     public async Task The_tag_is_strong_and_stable_while_nothing_changes()
     {
+        await Sql.SettleTransactionsAsync(database.ConnectionString);
         await using var gateway = await StartAsync();
         using var client = gateway.Client(GatewayHost.BobKey);
 
@@ -22,6 +23,7 @@ public sealed class ListETagTests(MigratedDatabaseFixture<ListETagTests> databas
     [Fact]
     public async Task A_matching_if_none_match_is_304_with_the_tag_and_an_empty_body_and_skips_the_handler()
     {
+        await Sql.SettleTransactionsAsync(database.ConnectionString);
         await using var gateway = await StartAsync();
         using var client = gateway.Client(GatewayHost.BobKey);
         var tag = (await GetAsync(client, "/api/v1/agents?limit=5")).Tag;
@@ -78,6 +80,7 @@ public sealed class ListETagTests(MigratedDatabaseFixture<ListETagTests> databas
     [Fact]
     public async Task A_statement_that_changes_no_row_or_another_table_keeps_the_tag()
     {
+        await Sql.SettleTransactionsAsync(database.ConnectionString);
         await using var gateway = await StartAsync();
         using var client = gateway.Client(GatewayHost.BobKey);
         var before = (await GetAsync(client, "/api/v1/agents")).Tag;
@@ -104,6 +107,7 @@ public sealed class ListETagTests(MigratedDatabaseFixture<ListETagTests> databas
     [Fact]
     public async Task The_tag_is_the_same_for_every_operator_and_errors_carry_none()
     {
+        await Sql.SettleTransactionsAsync(database.ConnectionString);
         await using var gateway = await StartAsync();
 
         var bob = (await GetAsync(gateway.Client(GatewayHost.BobKey), "/api/v1/agents")).Tag;
