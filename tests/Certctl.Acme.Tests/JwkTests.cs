@@ -49,6 +49,28 @@ public sealed class JwkTests
     public void A_key_fits_only_its_own_algorithm(string keyAlg, string alg, bool fits) =>
         Assert.Equal(fits, Parse(JsonSerializer.Serialize(TestKey.Create(keyAlg).Jwk)).Fits(alg));
 
+    [Theory]
+    [InlineData("ES256")]
+    [InlineData("ES384")]
+    [InlineData("RS256")]
+    [InlineData("EdDSA")]
+    public async Task A_stored_key_is_parsed_once_and_verifies_from_many_threads_at_once(string alg)
+    {
+        var key = TestKey.Create(alg);
+        var stored = Jwk.Parse(Parse(JsonSerializer.Serialize(key.Jwk)).CanonicalJson);
+        Assert.Same(stored, Jwk.Parse(stored.CanonicalJson));
+
+        var signingInput = "header.payload"u8.ToArray();
+        var signature = key.Sign(signingInput);
+        var verdicts = await Task.WhenAll(Enumerable.Range(0, 64).Select(i => Task.Run(() =>
+        {
+            var input = i % 2 == 0 ? signingInput : "header.other"u8.ToArray();
+            return stored.Verify(alg, input, signature) == (i % 2 == 0);
+        })));
+
+        Assert.All(verdicts, Assert.True);
+    }
+
     private static Jwk Parse(string json)
     {
         using var document = JsonDocument.Parse(json);

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -16,8 +17,18 @@ public sealed class Jwk
     private const int MinRsaBits = 2048;
     private const int MaxRsaBits = 8192;
 
+    /// <summary>How many stored keys <see cref="Parse"/> keeps parsed; the cache starts over when it is full.</summary>
+    internal const int StoredKeysKept = 10_000;
+
+    // Keys read from the database, by their stored text. Every request of an account reads its key: without this, each one parsed
+    // it, validated it (an EC point check is a scalar multiplication) and imported it into OpenSSL twice, about a third of the
+    // ACME service's CPU under acme_issuance. The text is the key, so an entry can never be stale.
+    private static readonly ConcurrentDictionary<string, Jwk> StoredKeys = new(StringComparer.Ordinal);
+
     private readonly byte[] _first;   // n, x
     private readonly byte[] _second;  // e, y (empty for OKP)
+    private readonly Lock _verifierGate = new();
+    private AsymmetricAlgorithm? _verifier;  // imported once, on first use; .NET does not promise it is thread-safe, hence the lock
 
     private Jwk(string keyType, string? curve, byte[] first, byte[] second, string canonicalJson)
     {
@@ -129,8 +140,23 @@ public sealed class Jwk
     /// <summary>Reads a stored <see cref="CanonicalJson"/>.</summary>
     public static Jwk Parse(string json)
     {
+        if (StoredKeys.TryGetValue(json, out var known))
+        {
+            return known;
+        }
+
         using var document = JsonDocument.Parse(json);
-        return TryParse(document.RootElement, out var jwk, out var error) ? jwk! : throw new FormatException($"Stored JWK is not usable: {error}.");
+        if (!TryParse(document.RootElement, out var jwk, out var error))
+        {
+            throw new FormatException($"Stored JWK is not usable: {error}.");
+        }
+
+        if (StoredKeys.Count >= StoredKeysKept)
+        {
+            StoredKeys.Clear();
+        }
+
+        return StoredKeys.GetOrAdd(json, jwk!);
     }
 
     /// <summary>Whether this key signs with <paramref name="alg"/> (ES256 needs P-256, ES384 P-384, EdDSA Ed25519, RS256 RSA).</summary>
@@ -155,9 +181,11 @@ public sealed class Jwk
         {
             case JwsAlgorithms.RS256:
                 {
-                    using var rsa = RSA.Create();
-                    rsa.ImportParameters(new RSAParameters { Modulus = _first.AsSpan(LeadingZeros(_first)).ToArray(), Exponent = _second });
-                    return rsa.VerifyData(signingInput, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+                    lock (_verifierGate)
+                    {
+                        var rsa = (RSA)(_verifier ??= ImportRsa());
+                        return rsa.VerifyData(signingInput, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+                    }
                 }
 
             case JwsAlgorithms.ES256 or JwsAlgorithms.ES384:
@@ -168,9 +196,12 @@ public sealed class Jwk
                         return false;
                     }
 
-                    using var ecdsa = ECDsa.Create(EcParameters(Curve!, _first, _second));
-                    return ecdsa.VerifyData(signingInput, signature, alg == JwsAlgorithms.ES256 ? HashAlgorithmName.SHA256 : HashAlgorithmName.SHA384,
-                        DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+                    lock (_verifierGate)
+                    {
+                        var ecdsa = (ECDsa)(_verifier ??= ECDsa.Create(EcParameters(Curve!, _first, _second)));
+                        return ecdsa.VerifyData(signingInput, signature, alg == JwsAlgorithms.ES256 ? HashAlgorithmName.SHA256 : HashAlgorithmName.SHA384,
+                            DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+                    }
                 }
 
             default:
@@ -186,6 +217,13 @@ public sealed class Jwk
                     return signer.VerifySignature(signature.ToArray());
                 }
         }
+    }
+
+    private RSA ImportRsa()
+    {
+        var rsa = RSA.Create();
+        rsa.ImportParameters(new RSAParameters { Modulus = _first.AsSpan(LeadingZeros(_first)).ToArray(), Exponent = _second });
+        return rsa;
     }
 
     private static ECParameters EcParameters(string curve, byte[] x, byte[] y) => new()
