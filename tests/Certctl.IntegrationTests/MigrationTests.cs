@@ -18,6 +18,7 @@ public sealed class MigrationTests(ITestOutputHelper output)
         "0019_acme_external_account_keys.sql",
         "0020_acme_authorization_reuse.sql",
         "0022_agents_heartbeat_hot_updates.sql",
+        "0023_static_list_journal_triggers.sql",
     ];
 
     private static readonly string[] ExpectedTables =
