@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Certctl.Issuance;
 using Npgsql;
@@ -9,6 +10,13 @@ public sealed class AcmeProfilePolicies(NpgsqlDataSource db)
 {
     // Patterns come from operators, but a pathological one must not stall a request thread.
     private static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How many distinct patterns stay parsed; the cache starts over when it is full.</summary>
+    internal const int PatternsKept = 1_000;
+
+    // The row is read on every order, but its patterns rarely change: parsing each one anew per request cost more CPU than the
+    // query. A Regex is immutable and thread-safe, and the text is the key, so an entry is never stale.
+    private static readonly ConcurrentDictionary<string, Regex> Patterns = new(StringComparer.Ordinal);
 
     /// <summary>The policy of <paramref name="profileId"/>; null when there is no such profile.</summary>
     /// <exception cref="CertificateAuthorityException">The profile holds a key rule or usage the engine cannot apply.</exception>
@@ -28,9 +36,24 @@ public sealed class AcmeProfilePolicies(NpgsqlDataSource db)
 
         var mode = reader.GetString(0) == "challenge" ? AcmeAuthMode.Challenge : AcmeAuthMode.TrustAuthenticated;
         var patterns = reader.GetFieldValue<string[]>(2)
-            .Select(pattern => new Regex(pattern, RegexOptions.CultureInvariant, PatternTimeout))
+            .Select(Pattern)
             .ToArray();
         var issuance = ProfileColumns.ToProfile(reader.GetString(3), reader.GetInt32(4), reader.GetFieldValue<string[]>(5), reader.GetBoolean(6));
         return new AcmeProfilePolicy(profileId, mode, reader.GetBoolean(1), patterns, issuance, reader.GetBoolean(7));
+    }
+
+    private static Regex Pattern(string pattern)
+    {
+        if (Patterns.TryGetValue(pattern, out var known))
+        {
+            return known;
+        }
+
+        if (Patterns.Count >= PatternsKept)
+        {
+            Patterns.Clear();
+        }
+
+        return Patterns.GetOrAdd(pattern, text => new Regex(text, RegexOptions.CultureInvariant, PatternTimeout));
     }
 }
