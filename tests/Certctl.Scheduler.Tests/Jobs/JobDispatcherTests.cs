@@ -30,21 +30,31 @@ public sealed class JobDispatcherTests(MigratedDatabaseFixture<JobDispatcherTest
     }
 
     [Fact]
-    public async Task While_jobs_run_it_wakes_itself_after_the_busy_interval_to_fill_freed_slots()
+    public async Task While_a_job_waits_for_a_slot_it_wakes_itself_after_the_busy_interval_and_not_once_none_waits()
     {
         await using var db = new Database(fixture.ConnectionString);
         await using var bus = await TestBus.StartAsync();
+        await Sql.ExecuteAsync(fixture.ConnectionString, "UPDATE jobs SET status = 'Cancelled' WHERE status IN ('Pending', 'Running')");
+        await db.Rows.JobAsync(await db.Rows.CertificateAsync(TimeSpan.FromDays(5)), "Pending");
         await db.Rows.JobAsync(await db.Rows.CertificateAsync(TimeSpan.FromDays(5)), "Pending");
         var wakeup = new LoopWakeup();
         using var dispatcher = new JobDispatcher(
-            db.DataSource, bus.Bus, db.Clock, Settings.Of(o => { o.RenewalConcurrency = 1000; o.DispatchBusyInterval = "20ms"; }), wakeup);
+            db.DataSource, bus.Bus, db.Clock, Settings.Of(o => { o.RenewalConcurrency = 1; o.DispatchBusyInterval = "20ms"; }), wakeup);
 
-        await dispatcher.RunAsync(CancellationToken.None);
+        await dispatcher.RunAsync(CancellationToken.None);   // one slot: one job runs, the other waits for it
         var next = wakeup.NextAsync();
         db.Clock.Advance(TimeSpan.FromMilliseconds(19));
         Assert.False(next.IsCompleted);
         db.Clock.Advance(TimeSpan.FromMilliseconds(1));
         Assert.True(next.IsCompleted);
+        await wakeup.NextAsync();   // the loop takes that wake (and arms the next signal)
+
+        await Sql.ExecuteAsync(fixture.ConnectionString, "UPDATE jobs SET status = 'Completed' WHERE status = 'Running'");
+        await dispatcher.RunAsync(CancellationToken.None);   // the freed slot takes the waiting job; nothing is left waiting
+        Assert.Equal(2, bus.Published<IssueCertificate>().Count());
+        var idle = wakeup.NextAsync();
+        db.Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.False(idle.IsCompleted);
     }
 
     [Fact]
