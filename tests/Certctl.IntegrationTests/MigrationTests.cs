@@ -19,6 +19,7 @@ public sealed class MigrationTests(ITestOutputHelper output)
         "0020_acme_authorization_reuse.sql",
         "0022_agents_heartbeat_hot_updates.sql",
         "0023_static_list_journal_triggers.sql",
+        "0024_drop_redundant_expiry_index.sql",
     ];
 
     private static readonly string[] ExpectedTables =
