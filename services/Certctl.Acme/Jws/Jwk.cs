@@ -1,8 +1,8 @@
 using System.Buffers.Text;
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Certctl.Acme.Caching;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
 
@@ -23,7 +23,7 @@ public sealed class Jwk
     // Keys read from the database, by their stored text. Every request of an account reads its key: without this, each one parsed
     // it, validated it (an EC point check is a scalar multiplication) and imported it into OpenSSL twice, about a third of the
     // ACME service's CPU under acme_issuance. The text is the key, so an entry can never be stale.
-    private static readonly ConcurrentDictionary<string, Jwk> StoredKeys = new(StringComparer.Ordinal);
+    private static readonly ParsedTextCache<Jwk> StoredKeys = new(StoredKeysKept, ParseStored);
 
     private readonly byte[] _first;   // n, x
     private readonly byte[] _second;  // e, y (empty for OKP)
@@ -138,25 +138,12 @@ public sealed class Jwk
     }
 
     /// <summary>Reads a stored <see cref="CanonicalJson"/>.</summary>
-    public static Jwk Parse(string json)
+    public static Jwk Parse(string json) => StoredKeys.Get(json);
+
+    private static Jwk ParseStored(string json)
     {
-        if (StoredKeys.TryGetValue(json, out var known))
-        {
-            return known;
-        }
-
         using var document = JsonDocument.Parse(json);
-        if (!TryParse(document.RootElement, out var jwk, out var error))
-        {
-            throw new FormatException($"Stored JWK is not usable: {error}.");
-        }
-
-        if (StoredKeys.Count >= StoredKeysKept)
-        {
-            StoredKeys.Clear();
-        }
-
-        return StoredKeys.GetOrAdd(json, jwk!);
+        return TryParse(document.RootElement, out var jwk, out var error) ? jwk! : throw new FormatException($"Stored JWK is not usable: {error}.");
     }
 
     /// <summary>Whether this key signs with <paramref name="alg"/> (ES256 needs P-256, ES384 P-384, EdDSA Ed25519, RS256 RSA).</summary>

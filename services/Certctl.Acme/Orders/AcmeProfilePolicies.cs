@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
+using Certctl.Acme.Caching;
 using Certctl.Issuance;
 using Npgsql;
 
@@ -16,7 +16,8 @@ public sealed class AcmeProfilePolicies(NpgsqlDataSource db)
 
     // The row is read on every order, but its patterns rarely change: parsing each one anew per request cost more CPU than the
     // query. A Regex is immutable and thread-safe, and the text is the key, so an entry is never stale.
-    private static readonly ConcurrentDictionary<string, Regex> Patterns = new(StringComparer.Ordinal);
+    private static readonly ParsedTextCache<Regex> Patterns =
+        new(PatternsKept, pattern => new Regex(pattern, RegexOptions.CultureInvariant, PatternTimeout));
 
     /// <summary>The policy of <paramref name="profileId"/>; null when there is no such profile.</summary>
     /// <exception cref="CertificateAuthorityException">The profile holds a key rule or usage the engine cannot apply.</exception>
@@ -36,24 +37,9 @@ public sealed class AcmeProfilePolicies(NpgsqlDataSource db)
 
         var mode = reader.GetString(0) == "challenge" ? AcmeAuthMode.Challenge : AcmeAuthMode.TrustAuthenticated;
         var patterns = reader.GetFieldValue<string[]>(2)
-            .Select(Pattern)
+            .Select(Patterns.Get)
             .ToArray();
         var issuance = ProfileColumns.ToProfile(reader.GetString(3), reader.GetInt32(4), reader.GetFieldValue<string[]>(5), reader.GetBoolean(6));
         return new AcmeProfilePolicy(profileId, mode, reader.GetBoolean(1), patterns, issuance, reader.GetBoolean(7));
-    }
-
-    private static Regex Pattern(string pattern)
-    {
-        if (Patterns.TryGetValue(pattern, out var known))
-        {
-            return known;
-        }
-
-        if (Patterns.Count >= PatternsKept)
-        {
-            Patterns.Clear();
-        }
-
-        return Patterns.GetOrAdd(pattern, text => new Regex(text, RegexOptions.CultureInvariant, PatternTimeout));
     }
 }
