@@ -8,6 +8,14 @@ using OpenTelemetry.Trace;
 
 namespace Certctl.IntegrationTests;
 
+/// <summary>
+/// Runs alone: whether an activity is recorded is the verdict of every tracer provider listening to the source, and another test
+/// class's host, started at the same time, samples with its own limits (a CI run counted 9 roots against a limit of 3).
+/// </summary>
+[CollectionDefinition(nameof(TraceSamplingTests), DisableParallelization = true)]
+public sealed class TraceSamplingCollection;
+
+[Collection(nameof(TraceSamplingTests))]
 public sealed class TraceSamplingTests
 {
     [Fact]
