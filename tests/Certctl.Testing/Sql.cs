@@ -44,20 +44,22 @@ public static class Sql
     }
 
     /// <summary>
-    /// Waits until every transaction of the cluster that began before this call has ended, so that a reader's snapshot has
-    /// them all below its xmin. A list ETag (migration 0014) counts the journal rows at or above the reader's xmin apart, so it
-    /// may move once when xmin passes them, caused by any transaction of any database on the server (other test classes'
-    /// included). A test that asserts a tag holds settles first; after that only a change to the set moves the tag.
+    /// Waits (up to 30 s) until every transaction of the cluster that began before this call has ended, so that a reader's
+    /// snapshot has them all below its xmin. A list ETag (migration 0014) counts the journal rows at or above the reader's xmin
+    /// apart, so it may move once when xmin passes them, caused by any transaction of any database on the server (other test
+    /// classes' included). A test that asserts a tag holds settles first; after that only a change to the set moves the tag.
+    /// The database must be migrated: xmin is read with <c>list_journal_xmin()</c>, as the list ETag's reader reads it.
     /// </summary>
-    public static async Task SettleTransactionsAsync(string connectionString, TimeSpan? timeout = null)
+    public static async Task SettleTransactionsAsync(string connectionString)
     {
+        var timeout = TimeSpan.FromSeconds(30);
         var line = await ScalarAsync<long>(connectionString, "SELECT pg_current_xact_id()::text::bigint");
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (await ScalarAsync<long>(connectionString, "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint") <= line)
+        var deadline = DateTime.UtcNow + timeout;
+        while (await ScalarAsync<long>(connectionString, "SELECT list_journal_xmin()") <= line)
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"Transactions begun before xid {line} were still running after {timeout ?? TimeSpan.FromSeconds(30)}.");
+                throw new TimeoutException($"Transactions begun before xid {line} were still running after {timeout}.");
             }
 
             await Task.Delay(20);

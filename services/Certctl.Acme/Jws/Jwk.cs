@@ -18,7 +18,7 @@ public sealed class Jwk
     private const int MaxRsaBits = 8192;
 
     /// <summary>How many stored keys <see cref="Parse"/> keeps parsed; the cache starts over when it is full.</summary>
-    internal const int StoredKeysKept = 10_000;
+    private const int StoredKeysKept = 10_000;
 
     // Keys read from the database, by their stored text. Every request of an account reads its key: without this, each one parsed
     // it, validated it (an EC point check is a scalar multiplication) and imported it into OpenSSL twice, about a third of the

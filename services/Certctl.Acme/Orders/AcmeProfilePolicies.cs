@@ -12,7 +12,7 @@ public sealed class AcmeProfilePolicies(NpgsqlDataSource db)
     private static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(100);
 
     /// <summary>How many distinct patterns stay parsed; the cache starts over when it is full.</summary>
-    internal const int PatternsKept = 1_000;
+    private const int PatternsKept = 1_000;
 
     // The row is read on every order, but its patterns rarely change: parsing each one anew per request cost more CPU than the
     // query. A Regex is immutable and thread-safe, and the text is the key, so an entry is never stale.
