@@ -12,21 +12,27 @@ namespace Certctl.Acme.Finalize;
 /// certificate URL appears); a final <see cref="IssuanceFailed"/> → <c>invalid</c> with the reason. Found by the job id (unique on
 /// orders), so events of other jobs cost one index probe; idempotent, since only a processing order changes.
 /// </summary>
-/// <remarks>A retryable failure changes nothing: the scheduler's retry loop sends the job, CSR and all, again.</remarks>
+/// <remarks>
+/// A retryable failure changes nothing: the scheduler's retry loop sends the job, CSR and all, again. A moved order is notified on
+/// <see cref="OrderOutcomeListener.Channel"/> (delivered at commit), so the finalize request waiting for it on any replica answers.
+/// </remarks>
 public sealed class IssuanceOutcomeConsumer(NpgsqlDataSource db, TimeProvider time) : IConsumer<CertificateIssued>, IConsumer<IssuanceFailed>
 {
     public async Task Consume(ConsumeContext<CertificateIssued> context)
     {
         var issued = context.Message;
-        await using var command = db.CreateCommand("""
+        await using var command = db.CreateCommand($"""
             WITH done AS (
                 UPDATE acme_orders SET status = 'valid', certificate_version_id = @version_id, error = NULL, updated_at = @now
                 WHERE job_id = @job_id AND status = 'processing'
-                RETURNING id, account_id, profile_id, certificate_id)
-            INSERT INTO audit_events (actor, actor_type, action, resource_type, resource_id, details)
-            SELECT 'acme:' || account_id, 'User', 'acme_order_finalized', 'acme_order', id,
-                   jsonb_build_object('profile_id', profile_id, 'certificate_id', certificate_id, 'serial', @serial::text)
-            FROM done
+                RETURNING id, account_id, profile_id, certificate_id),
+            audit AS (
+                INSERT INTO audit_events (actor, actor_type, action, resource_type, resource_id, details)
+                SELECT 'acme:' || account_id, 'User', 'acme_order_finalized', 'acme_order', id,
+                       jsonb_build_object('profile_id', profile_id, 'certificate_id', certificate_id, 'serial', @serial::text)
+                FROM done
+                RETURNING resource_id)
+            SELECT pg_notify('{OrderOutcomeListener.Channel}', resource_id) FROM audit
             """);
         command.Parameters.Add(new NpgsqlParameter<string>("job_id", issued.JobId));
         command.Parameters.Add(new NpgsqlParameter<string>("version_id", issued.VersionId));
@@ -45,14 +51,17 @@ public sealed class IssuanceOutcomeConsumer(NpgsqlDataSource db, TimeProvider ti
 
         var problem = new AcmeProblem(AcmeProblemTypes.ServerInternal, $"The certificate authority did not issue the certificate: {failed.Reason}",
             StatusCodes.Status500InternalServerError);
-        await using var command = db.CreateCommand("""
+        await using var command = db.CreateCommand($"""
             WITH done AS (
                 UPDATE acme_orders SET status = 'invalid', error = @error, updated_at = @now
                 WHERE job_id = @job_id AND status = 'processing'
-                RETURNING id, account_id)
-            INSERT INTO audit_events (actor, actor_type, action, resource_type, resource_id, details)
-            SELECT 'acme:' || account_id, 'User', 'acme_order_failed', 'acme_order', id, jsonb_build_object('reason', @reason::text)
-            FROM done
+                RETURNING id, account_id),
+            audit AS (
+                INSERT INTO audit_events (actor, actor_type, action, resource_type, resource_id, details)
+                SELECT 'acme:' || account_id, 'User', 'acme_order_failed', 'acme_order', id, jsonb_build_object('reason', @reason::text)
+                FROM done
+                RETURNING resource_id)
+            SELECT pg_notify('{OrderOutcomeListener.Channel}', resource_id) FROM audit
             """);
         command.Parameters.Add(new NpgsqlParameter<string>("job_id", failed.JobId));
         command.Parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Jsonb) { Value = StoredProblem.ToJson(problem) });

@@ -50,6 +50,15 @@ public sealed class AcmeOrderOptions
     [Range(1, 86_400)]
     public int ApprovalRetryAfterSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// How long a finalize request waits for the certificate it starts before it answers: an order issued within it is answered
+    /// <c>valid</c> with its certificate URL (no polling), one still processing after it <c>processing</c> with <c>Retry-After</c>.
+    /// 0 answers <c>processing</c> at once.
+    /// </summary>
+    [ConfigurationKeyName("CERTCTL_ACME_SERVER_FINALIZE_WAIT_MS")]
+    [Range(0, 30_000)]
+    public int FinalizeWaitMilliseconds { get; set; } = 2_000;
+
     /// <summary>How long the issuance job of a finalized order may stay Running before the scheduler's lease sweeper sends it again.</summary>
     [ConfigurationKeyName("CERTCTL_ACME_SERVER_ISSUANCE_LEASE_SECONDS")]
     [Range(10, 86_400)]
@@ -74,6 +83,8 @@ public sealed class AcmeOrderOptions
     public TimeSpan RetryAfter => TimeSpan.FromSeconds(RetryAfterSeconds);
 
     public TimeSpan ApprovalRetryAfter => TimeSpan.FromSeconds(ApprovalRetryAfterSeconds);
+
+    public TimeSpan FinalizeWait => TimeSpan.FromMilliseconds(FinalizeWaitMilliseconds);
 
     public TimeSpan IssuanceLease => TimeSpan.FromSeconds(IssuanceLeaseSeconds);
 }

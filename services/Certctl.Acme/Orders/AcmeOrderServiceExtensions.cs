@@ -32,6 +32,8 @@ public static class AcmeOrderServiceExtensions
         services.AddHostedService<ChallengeValidationWorker>();
         services.AddScoped<OrderFinalization>();
         services.AddScoped<FinalizeRequests>();
+        services.AddSingleton<OrderOutcomeSignals>();
+        services.AddHostedService<OrderOutcomeListener>();
         services.AddSingleton<CertificateChainStore>();
         services.AddScoped<AcmeRevocation>();
         return builder;

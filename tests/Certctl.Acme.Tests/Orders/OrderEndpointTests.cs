@@ -40,6 +40,7 @@ public sealed class OrderEndpointTests(MigratedDatabaseFixture<OrderEndpointTest
         }
 
         using var certificateKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        // Nothing issues here, so finalize answers "processing" once its wait (CERTCTL_ACME_SERVER_FINALIZE_WAIT_MS) has passed.
         using (var finalized = await client.PostAsync(finalizeUrl, key, new { csr = FinalizeCsrTests.Csr(certificateKey, "CN=http.example.com", []) }, kid))
         {
             var body = await AcmeAssert.JsonAsync(finalized, HttpStatusCode.OK);
@@ -50,8 +51,8 @@ public sealed class OrderEndpointTests(MigratedDatabaseFixture<OrderEndpointTest
 
         // What the CA connector does, by hand: a certificate for the CSR's key, stored as the job's version, then the event.
         var (jobId, certificateId) = await JobAsync(orderUrl);
-        using var issued = SelfSigned(certificateKey, "http.example.com");
-        var versionId = await InsertVersionAsync(certificateId, jobId, issued);
+        using var issued = IssuedByHand.Certificate(certificateKey, "http.example.com");
+        var versionId = await IssuedByHand.StoreVersionAsync(database.ConnectionString, certificateId, jobId, issued);
         await host.Services.GetRequiredService<IBus>().Publish(
             new CertificateIssued(jobId, certificateId, versionId, "1", issued.NotBefore, issued.NotAfter, DateTimeOffset.UtcNow));
         await Eventually.TrueAsync(database.ConnectionString, "SELECT status = 'valid' FROM acme_orders WHERE certificate_id = $1", certificateId);
@@ -169,8 +170,8 @@ public sealed class OrderEndpointTests(MigratedDatabaseFixture<OrderEndpointTest
         }
 
         var (jobId, certificateId) = await JobAsync(created.Headers.Location!.ToString());
-        var issued = SelfSigned(certificateKey, name);
-        var versionId = await InsertVersionAsync(certificateId, jobId, issued);
+        var issued = IssuedByHand.Certificate(certificateKey, name);
+        var versionId = await IssuedByHand.StoreVersionAsync(database.ConnectionString, certificateId, jobId, issued);
         await host.Services.GetRequiredService<IBus>().Publish(
             new CertificateIssued(jobId, certificateId, versionId, "1", issued.NotBefore, issued.NotAfter, DateTimeOffset.UtcNow));
         await Eventually.TrueAsync(database.ConnectionString, "SELECT status = 'valid' FROM acme_orders WHERE certificate_id = $1", certificateId);
@@ -182,22 +183,5 @@ public sealed class OrderEndpointTests(MigratedDatabaseFixture<OrderEndpointTest
         var row = Assert.Single(await Sql.RowsAsync(database.ConnectionString,
             "SELECT job_id, certificate_id FROM acme_orders WHERE id = $1", orderUrl[(orderUrl.LastIndexOf('/') + 1)..]));
         return ((string)row["job_id"]!, (string)row["certificate_id"]!);
-    }
-
-    private static X509Certificate2 SelfSigned(ECDsa key, string name)
-    {
-        var request = new CertificateRequest("CN=" + name, key, HashAlgorithmName.SHA256);
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(30));
-    }
-
-    private async Task<string> InsertVersionAsync(string certificateId, string jobId, X509Certificate2 certificate)
-    {
-        var versionId = "cv-" + Guid.NewGuid().ToString("N");
-        await Sql.ExecuteAsync(database.ConnectionString, """
-            INSERT INTO certificate_versions (id, certificate_id, issuer_id, serial_number, not_before, not_after, fingerprint_sha256, pem_chain, job_id)
-            VALUES ($1, $2, 'iss-local', $3, $4, $5, $6, $7, $8)
-            """, versionId, certificateId, certificate.SerialNumber.ToLowerInvariant().TrimStart('0'), certificate.NotBefore.ToUniversalTime(),
-            certificate.NotAfter.ToUniversalTime(), Convert.ToHexStringLower(SHA256.HashData(certificate.RawData)), certificate.ExportCertificatePem() + "\n", jobId);
-        return versionId;
     }
 }
