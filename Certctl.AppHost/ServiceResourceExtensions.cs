@@ -43,7 +43,8 @@ internal static class ServiceResourceExtensions
         // Every service samples its own new traces by these (Certctl.ServiceDefaults' RateLimitedRootSampler).
         service = service
             .WithEnvironment("CERTCTL_TRACE_SAMPLE_RATIO", settings.TraceSampleRatio.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .WithEnvironment("CERTCTL_TRACE_MAX_PER_SECOND", settings.TraceMaxPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            .WithEnvironment("CERTCTL_TRACE_MAX_PER_SECOND", settings.TraceMaxPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .WithEnvironment("CERTCTL_TRACE_BURST", settings.TraceBurst.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         return service.WithHttpHealthCheck("/health");
     }

@@ -44,7 +44,7 @@ public static class Telemetry
                 .AddMeter(SourceName))
             .WithTracing(tracing => tracing
                 // Set here, so it wins over the OTEL_TRACES_SAMPLER=always_on that Aspire gives every project.
-                .SetSampler(new ParentBasedSampler(new RateLimitedRootSampler(sampling.Ratio, sampling.MaxPerSecond)))
+                .SetSampler(new ParentBasedSampler(new RateLimitedRootSampler(sampling.Ratio, sampling.MaxPerSecond, burst: sampling.Burst)))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(SourceName)
                 .AddSource(MassTransitSourceName)

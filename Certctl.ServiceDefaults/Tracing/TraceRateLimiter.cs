@@ -3,8 +3,8 @@ using System.Diagnostics;
 namespace Certctl.ServiceDefaults.Tracing;
 
 /// <summary>
-/// GCRA over one 64-bit timestamp: at most <c>perSecond</c> admissions a second on average, with bursts of up to one second's worth.
-/// Lock-free and allocation-free, because it sits on every new root span.
+/// GCRA over one 64-bit timestamp: at most <c>perSecond</c> admissions a second on average, with bursts of up to <c>burst</c>
+/// (by default one second's worth). Lock-free and allocation-free, because it sits on every new root span.
 /// </summary>
 public sealed class TraceRateLimiter
 {
@@ -13,11 +13,13 @@ public sealed class TraceRateLimiter
     private readonly Func<long> _now;
     private long _theoreticalArrival;
 
-    public TraceRateLimiter(double perSecond, Func<long>? now = null)
+    public TraceRateLimiter(double perSecond, Func<long>? now = null, int? burst = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(perSecond);
+        var admittedAtOnce = burst ?? (int)Math.Min(int.MaxValue, Math.Ceiling(perSecond));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(admittedAtOnce, nameof(burst));
         _interval = Math.Max(1, (long)(Stopwatch.Frequency / perSecond));
-        _tolerance = (long)(Stopwatch.Frequency * Math.Max(0, Math.Ceiling(perSecond) - 1) / perSecond);
+        _tolerance = (long)(Stopwatch.Frequency * (admittedAtOnce - 1.0) / perSecond);
         _now = now ?? Stopwatch.GetTimestamp;
         _theoreticalArrival = _now();
     }

@@ -38,6 +38,28 @@ public sealed class TraceSamplingTests
     }
 
     [Fact]
+    public void A_burst_larger_than_the_rate_is_admitted_at_once_and_refills_at_the_rate()
+    {
+        long now = 0;
+        var limiter = new TraceRateLimiter(2, () => now, burst: 20);
+
+        Assert.Equal(20, Enumerable.Range(0, 50).Count(_ => limiter.TryAdmit()));
+        now += Stopwatch.Frequency * 3; // three seconds at two a second: six more, not a new burst
+        Assert.Equal(6, Enumerable.Range(0, 50).Count(_ => limiter.TryAdmit()));
+        now += Stopwatch.Frequency * 60; // a quiet minute: the burst is back, and no more
+        Assert.Equal(20, Enumerable.Range(0, 50).Count(_ => limiter.TryAdmit()));
+    }
+
+    [Fact]
+    public void The_sampling_settings_default_to_two_a_second_after_a_burst_of_twenty_and_refuse_a_fractional_burst()
+    {
+        var defaults = TraceSamplingOptions.From(new ConfigurationBuilder().Build());
+        Assert.Equal(new TraceSamplingOptions(1, 2, 20), defaults);
+        var fractional = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [TraceSamplingOptions.BurstKey] = "2.5" }).Build();
+        Assert.Contains(TraceSamplingOptions.BurstKey, Assert.Throws<InvalidOperationException>(() => TraceSamplingOptions.From(fractional)).Message);
+    }
+
+    [Fact]
     public void The_limiter_holds_under_concurrent_callers()
     {
         long now = 0;
@@ -75,6 +97,7 @@ public sealed class TraceSamplingTests
         {
             ["OTEL_TRACES_SAMPLER"] = "always_on", // what Aspire gives every project: the Certctl sampler must win over it
             [TraceSamplingOptions.MaxPerSecondKey] = "3",
+            [TraceSamplingOptions.BurstKey] = "3",
         });
         builder.AddServiceDefaults();
         using var host = builder.Build();
