@@ -20,6 +20,7 @@ public sealed class MigrationTests(ITestOutputHelper output)
         "0022_agents_heartbeat_hot_updates.sql",
         "0023_static_list_journal_triggers.sql",
         "0024_drop_redundant_expiry_index.sql",
+        "0025_exhausted_jobs_index.sql",
     ];
 
     private static readonly string[] ExpectedTables =

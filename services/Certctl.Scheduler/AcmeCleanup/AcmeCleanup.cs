@@ -11,7 +11,7 @@ namespace Certctl.Scheduler.AcmeCleanup;
 /// </summary>
 /// <remarks>
 /// Every statement touches at most <see cref="BatchSize"/> rows, locking them with <c>SKIP LOCKED</c> so the ACME server is never made to
-/// wait; a statement is repeated while it fills its batch. Each of the four runs on its own, so one failing does not stop the others
+/// wait; a statement is repeated while it fills its batch. Each step runs on its own, so one failing does not stop the others
 /// (the first error is thrown after all have run). Processing orders are left alone: their issuance is in flight, and its outcome
 /// decides them. The original wired this loop after the scheduler started, so it never ran.
 /// </remarks>
@@ -28,13 +28,10 @@ public sealed class AcmeCleanup(NpgsqlDataSource dataSource, TimeProvider timePr
 
     private static readonly (string Name, string Sql)[] Steps =
     [
-        ("authorizations", """
-            WITH due AS (
-                SELECT id FROM acme_authorizations
-                WHERE status IN ('pending', 'valid') AND expires_at <= @now
-                LIMIT @batch FOR UPDATE SKIP LOCKED)
-            UPDATE acme_authorizations a SET status = 'expired', updated_at = @now FROM due WHERE a.id = due.id
-            """),
+        // One step per status: each then reads its own partial index (pending_expiry, valid_expiry). With "status IN (both)" the
+        // planner scanned the whole table instead (724 ms a run over 151,000 valid authorizations, none of them due).
+        ("pending authorizations", ExpireAuthorizations("pending")),
+        ("valid authorizations", ExpireAuthorizations("valid")),
         ("orders", $"""
             WITH due AS (
                 SELECT id FROM acme_orders
@@ -53,6 +50,14 @@ public sealed class AcmeCleanup(NpgsqlDataSource dataSource, TimeProvider timePr
             WHERE r.key = due.key
             """),
     ];
+
+    private static string ExpireAuthorizations(string status) => $"""
+        WITH due AS (
+            SELECT id FROM acme_authorizations
+            WHERE status = '{status}' AND expires_at <= @now
+            LIMIT @batch FOR UPDATE SKIP LOCKED)
+        UPDATE acme_authorizations a SET status = 'expired', updated_at = @now FROM due WHERE a.id = due.id
+        """;
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {

@@ -31,17 +31,16 @@ public sealed class JobRetry(NpgsqlDataSource dataSource, TimeProvider timeProvi
             RETURNING j.id
         ),
         exhausted AS (
-            UPDATE managed_certificates c SET status = 'Failed', last_error = latest.last_error, updated_at = @now
-            FROM managed_certificates m
-            CROSS JOIN LATERAL (
-                SELECT j.status, j.attempts, j.max_attempts, COALESCE(j.last_error, 'renewal failed') AS last_error
-                FROM jobs j
-                WHERE j.certificate_id = m.id AND j.type IN ('Issuance', 'Renewal')
-                ORDER BY j.created_at DESC, j.id DESC
-                LIMIT 1) latest
-            WHERE c.id = m.id
-              AND m.status IN ('RenewalInProgress', 'Pending')
-              AND latest.status = 'Failed' AND latest.attempts >= latest.max_attempts
+            -- From the exhausted jobs (jobs_exhausted_idx), not from every certificate in progress: the latest job only.
+            UPDATE managed_certificates c SET status = 'Failed', last_error = COALESCE(f.last_error, 'renewal failed'), updated_at = @now
+            FROM jobs f
+            WHERE f.status = 'Failed' AND f.attempts >= f.max_attempts AND f.type IN ('Issuance', 'Renewal')
+              AND c.id = f.certificate_id
+              AND c.status IN ('RenewalInProgress', 'Pending')
+              AND NOT EXISTS (
+                  SELECT 1 FROM jobs n
+                  WHERE n.certificate_id = f.certificate_id AND n.type IN ('Issuance', 'Renewal')
+                    AND (n.created_at, n.id) > (f.created_at, f.id))
             RETURNING c.id
         )
         SELECT (SELECT count(*) FROM requeued)::int + (SELECT count(*) FROM exhausted)::int

@@ -43,6 +43,29 @@ public sealed class JobLifecycleLoopTests(MigratedDatabaseFixture<JobLifecycleLo
     }
 
     [Fact]
+    public async Task Only_the_latest_job_decides_an_older_job_out_of_attempts_leaves_the_certificate_alone()
+    {
+        await using var db = new Database(fixture.ConnectionString);
+        var retried = await db.Rows.CertificateAsync(Day, status: "RenewalInProgress");
+        await db.Rows.JobAsync(retried, "Failed", attempts: 3, maxAttempts: 3, updatedAgo: Day * 2, lastError: "old failure");
+        var newer = await db.Rows.JobAsync(retried, "Pending", updatedAgo: TimeSpan.FromHours(1));
+        var renewedSince = await db.Rows.CertificateAsync(Day, status: "Pending");
+        await db.Rows.JobAsync(renewedSince, "Failed", attempts: 3, maxAttempts: 3, updatedAgo: Day * 2);
+        await db.Rows.JobAsync(renewedSince, "Completed", attempts: 1, updatedAgo: Day);
+        var failedLast = await db.Rows.CertificateAsync(Day, status: "Pending");
+        await db.Rows.JobAsync(failedLast, "Completed", attempts: 1, updatedAgo: Day * 2);
+        await db.Rows.JobAsync(failedLast, "Failed", attempts: 2, maxAttempts: 2, updatedAgo: Day, lastError: "latest failure");
+
+        await new JobRetry(db.DataSource, db.Clock, Settings.Of()).RunAsync(CancellationToken.None);
+
+        Assert.Equal("RenewalInProgress", await db.Rows.CertificateStatusAsync(retried));
+        Assert.Equal("Pending", (await db.Rows.JobRowAsync(newer))["status"]);
+        Assert.Equal("Pending", await db.Rows.CertificateStatusAsync(renewedSince));
+        Assert.Equal("Failed", await db.Rows.CertificateStatusAsync(failedLast));
+        Assert.Equal("latest failure", await Sql.ScalarAsync<string>(fixture.ConnectionString, "SELECT last_error FROM managed_certificates WHERE id = $1", failedLast));
+    }
+
+    [Fact]
     public async Task Reaper_fails_stale_csr_waits_and_cancels_stale_approvals_with_the_request_expired()
     {
         await using var db = new Database(fixture.ConnectionString);
