@@ -6,7 +6,6 @@ cd "$(dirname "$0")"
 source scripts/prerequisites.sh
 ensure_prerequisites
 
-export CERTCTL_DATABASE_MAX_CONNS="${CERTCTL_DATABASE_MAX_CONNS:-50}"
 echo "certctl: building (Release)…"
 dotnet build Certctl.AppHost -c Release -nologo -v quiet -clp:ErrorsOnly
 echo "certctl: starting the suite; the dashboard login URL and the gateway URL follow."
