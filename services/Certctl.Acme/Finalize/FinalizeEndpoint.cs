@@ -27,9 +27,12 @@ public static class FinalizeEndpoint
         }
 
         if (outcome is not null && order!.Status == AcmeStatus.Processing && !order.AwaitingApproval
-            && await outcome.WaitAsync(wait, services.GetRequiredService<TimeProvider>(), cancellationToken))
+            && await outcome.WaitAsync(wait, services.GetRequiredService<TimeProvider>(), cancellationToken) is { } status)
         {
-            var (current, _) = await services.GetRequiredService<OwnedOrders>().FindAsync(accountId, orderId, cancellationToken);
+            // Valid needs nothing the request does not hold (the certificate URL is the certificate id's); a failure's reason is read.
+            var (current, _) = status == AcmeStatus.Valid
+                ? (order with { Status = AcmeStatus.Valid }, null)
+                : await services.GetRequiredService<OwnedOrders>().FindAsync(accountId, orderId, cancellationToken);
             order = current ?? order;
         }
 

@@ -25,14 +25,13 @@ public sealed class IssuanceOutcomeConsumer(NpgsqlDataSource db, TimeProvider ti
             WITH done AS (
                 UPDATE acme_orders SET status = 'valid', certificate_version_id = @version_id, error = NULL, updated_at = @now
                 WHERE job_id = @job_id AND status = 'processing'
-                RETURNING id, account_id, profile_id, certificate_id),
+                RETURNING id, status, account_id, profile_id, certificate_id),
             audit AS (
                 INSERT INTO audit_events (actor, actor_type, action, resource_type, resource_id, details)
                 SELECT 'acme:' || account_id, 'User', 'acme_order_finalized', 'acme_order', id,
                        jsonb_build_object('profile_id', profile_id, 'certificate_id', certificate_id, 'serial', @serial::text)
-                FROM done
-                RETURNING resource_id)
-            SELECT pg_notify('{OrderOutcomeListener.Channel}', resource_id) FROM audit
+                FROM done)
+            SELECT pg_notify('{OrderOutcomeListener.Channel}', {OrderOutcomeListener.Payload}) FROM done
             """);
         command.Parameters.Add(new NpgsqlParameter<string>("job_id", issued.JobId));
         command.Parameters.Add(new NpgsqlParameter<string>("version_id", issued.VersionId));
@@ -55,13 +54,12 @@ public sealed class IssuanceOutcomeConsumer(NpgsqlDataSource db, TimeProvider ti
             WITH done AS (
                 UPDATE acme_orders SET status = 'invalid', error = @error, updated_at = @now
                 WHERE job_id = @job_id AND status = 'processing'
-                RETURNING id, account_id),
+                RETURNING id, status, account_id),
             audit AS (
                 INSERT INTO audit_events (actor, actor_type, action, resource_type, resource_id, details)
                 SELECT 'acme:' || account_id, 'User', 'acme_order_failed', 'acme_order', id, jsonb_build_object('reason', @reason::text)
-                FROM done
-                RETURNING resource_id)
-            SELECT pg_notify('{OrderOutcomeListener.Channel}', resource_id) FROM audit
+                FROM done)
+            SELECT pg_notify('{OrderOutcomeListener.Channel}', {OrderOutcomeListener.Payload}) FROM done
             """);
         command.Parameters.Add(new NpgsqlParameter<string>("job_id", failed.JobId));
         command.Parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Jsonb) { Value = StoredProblem.ToJson(problem) });

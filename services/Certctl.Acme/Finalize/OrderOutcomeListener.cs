@@ -11,8 +11,18 @@ namespace Certctl.Acme.Finalize;
 public sealed partial class OrderOutcomeListener(NpgsqlDataSource db, OrderOutcomeSignals signals, ILogger<OrderOutcomeListener> logger)
     : BackgroundService
 {
-    /// <summary>The notification channel; its payload is an order id.</summary>
+    /// <summary>The notification channel; its payload is the order's new status, a space and the order's id (<see cref="Payload"/>).</summary>
     public const string Channel = "acme_order_outcome";
+
+    /// <summary>The SQL expression of a notification's payload, from an order row's <c>status</c> and <c>id</c>.</summary>
+    public const string Payload = "status || ' ' || id";
+
+    /// <summary>The order id and status of a payload; null for one this version does not read.</summary>
+    public static (string OrderId, string Status)? Parse(string payload)
+    {
+        var space = payload.IndexOf(' ', StringComparison.Ordinal);
+        return space > 0 && space < payload.Length - 1 ? (payload[(space + 1)..], payload[..space]) : null;
+    }
 
     private static readonly TimeSpan Reconnect = TimeSpan.FromSeconds(2);
 
@@ -39,7 +49,13 @@ public sealed partial class OrderOutcomeListener(NpgsqlDataSource db, OrderOutco
     private async Task ListenAsync(CancellationToken stoppingToken)
     {
         await using var connection = await db.OpenConnectionAsync(stoppingToken);
-        connection.Notification += (_, notification) => signals.Signal(notification.Payload);
+        connection.Notification += (_, notification) =>
+        {
+            if (Parse(notification.Payload) is var (orderId, status))
+            {
+                signals.Signal(orderId, status);
+            }
+        };
         await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
         {
             await listen.ExecuteNonQueryAsync(stoppingToken);

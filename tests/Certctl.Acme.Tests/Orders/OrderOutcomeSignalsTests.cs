@@ -13,12 +13,12 @@ public sealed class OrderOutcomeSignalsTests
         using var early = signals.Register("ord-early");
         using var late = signals.Register("ord-late");
 
-        signals.Signal("ord-early");
+        signals.Signal("ord-early", "valid");
         var waiting = late.WaitAsync(Long, TimeProvider.System, default);
-        signals.Signal("ord-late");
+        signals.Signal("ord-late", "invalid");
 
-        Assert.True(await early.WaitAsync(Long, TimeProvider.System, default));
-        Assert.True(await waiting);
+        Assert.Equal("valid", await early.WaitAsync(Long, TimeProvider.System, default));
+        Assert.Equal("invalid", await waiting);
         Assert.Equal(0, signals.Waiting);
     }
 
@@ -28,12 +28,25 @@ public sealed class OrderOutcomeSignalsTests
         var signals = new OrderOutcomeSignals();
         using (var registration = signals.Register("ord-1"))
         {
-            signals.Signal("ord-2");
-            Assert.False(await registration.WaitAsync(TimeSpan.FromMilliseconds(50), TimeProvider.System, default));
+            signals.Signal("ord-2", "valid");
+            Assert.Null(await registration.WaitAsync(TimeSpan.FromMilliseconds(50), TimeProvider.System, default));
             Assert.Equal(1, signals.Waiting);
         }
 
         Assert.Equal(0, signals.Waiting);
+    }
+
+    [Theory]
+    [InlineData("valid ord-1", "ord-1", "valid")]
+    [InlineData("invalid ord-2 x", "ord-2 x", "invalid")]
+    [InlineData("ord-3", null, null)]
+    [InlineData("valid ", null, null)]
+    [InlineData(" ord-4", null, null)]
+    public void A_notification_payload_is_the_status_a_space_and_the_order_id(string payload, string? orderId, string? status)
+    {
+        var parsed = OrderOutcomeListener.Parse(payload);
+        Assert.Equal(orderId, parsed?.OrderId);
+        Assert.Equal(status, parsed?.Status);
     }
 
     [Fact]
