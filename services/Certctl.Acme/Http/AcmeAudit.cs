@@ -24,6 +24,9 @@ public static class AcmeAudit
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>The <c>details</c> column's JSON for <paramref name="details"/> (snake_case names), for SQL that writes audit rows itself.</summary>
+    public static string Details(object details) => JsonSerializer.Serialize(details, JsonOptions);
+
     /// <summary>The actor string of an account.</summary>
     public static string Actor(string accountId) => "acme:" + accountId;
 
@@ -42,7 +45,7 @@ public static class AcmeAudit
                 new NpgsqlParameter<string>("action", action),
                 new NpgsqlParameter<string>("type", resourceType),
                 new NpgsqlParameter<string>("id", resourceId),
-                new NpgsqlParameter("details", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(details, JsonOptions) },
+                new NpgsqlParameter("details", NpgsqlDbType.Jsonb) { Value = Details(details) },
             },
         };
 }

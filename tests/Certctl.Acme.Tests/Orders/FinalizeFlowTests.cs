@@ -108,6 +108,33 @@ public sealed class FinalizeFlowTests(MigratedDatabaseFixture<FinalizeFlowTests>
         Assert.Empty(host.Harness.Published.Select<IssueCertificate>());
     }
 
+    [Fact]
+    public async Task Concurrent_finalizes_of_one_order_issue_once_and_an_expired_order_writes_nothing()
+    {
+        await using var host = await OrdersHost.StartAsync(database.ConnectionString, output);
+        var account = await OrderRows.AccountAsync(database.ConnectionString, "prof-standard-tls");
+        var order = await ReadyOrderAsync(host, account, "race.example.com");
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var payload = NewOrderTests.Payload(new { csr = FinalizeCsrTests.Csr(key, "CN=race.example.com", []) });
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => host.Get<FinalizeRequests>().FinalizeAsync(account, order.Id, payload, default))));
+
+        Assert.All(answers, answer => Assert.Equal((AcmeStatus.Processing, null), (answer.Order?.Status, answer.Problem)));
+        Assert.Single(host.Harness.Published.Select<IssueCertificate>());
+        Assert.Equal(1L, await Sql.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM managed_certificates WHERE name = $1", "acme-" + order.Id));
+
+        var expired = await ReadyOrderAsync(host, account, "late.example.com");
+        await Sql.ExecuteAsync(database.ConnectionString, "UPDATE acme_orders SET expires_at = now() - interval '1 second' WHERE id = $1", expired.Id);
+        var refused = (await host.Get<FinalizeRequests>().FinalizeAsync(account, expired.Id,
+            NewOrderTests.Payload(new { csr = FinalizeCsrTests.Csr(key, "CN=late.example.com", []) }), default)).Problem!;
+
+        Assert.Equal((AcmeProblemTypes.OrderNotReady, 403, "The order has expired."), (refused.Type, refused.Status, refused.Detail));
+        Assert.Equal(0L, await Sql.ScalarAsync<long>(database.ConnectionString,
+            "SELECT (SELECT count(*) FROM managed_certificates WHERE name = $1) + (SELECT count(*) FROM audit_events WHERE resource_id = $2 AND action <> 'acme_order_created')",
+            "acme-" + expired.Id, expired.Id));
+        Assert.Single(host.Harness.Published.Select<IssueCertificate>());
+    }
+
     private static (string, string) Job(List<Dictionary<string, object?>> rows) => ((string)rows[0]["job_id"]!, (string)rows[0]["certificate_id"]!);
 
     private static async Task<AcmeOrder> ReadyOrderAsync(OrdersHost host, string account, params string[] names)
