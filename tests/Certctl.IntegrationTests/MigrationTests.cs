@@ -21,6 +21,7 @@ public sealed class MigrationTests(ITestOutputHelper output)
         "0023_static_list_journal_triggers.sql",
         "0024_drop_redundant_expiry_index.sql",
         "0025_exhausted_jobs_index.sql",
+        "0026_fewer_index_writes_per_issuance.sql",
     ];
 
     private static readonly string[] ExpectedTables =
