@@ -9,36 +9,19 @@ namespace Certctl.Acme.Finalize;
 
 /// <summary>
 /// Moves a processing ACME order on when its issuance job ends: <see cref="CertificateIssued"/> → <c>valid</c> with the version (the
-/// certificate URL appears); a final <see cref="IssuanceFailed"/> → <c>invalid</c> with the reason. Found by the job id (unique on
-/// orders), so events of other jobs cost one index probe; idempotent, since only a processing order changes.
+/// certificate URL appears; group-committed by <see cref="IssuedOrders"/>); a final <see cref="IssuanceFailed"/> → <c>invalid</c> with
+/// the reason. Found by the job id (unique on orders), so events of other jobs cost one index probe; idempotent, since only a
+/// processing order changes.
 /// </summary>
 /// <remarks>
 /// A retryable failure changes nothing: the scheduler's retry loop sends the job, CSR and all, again. A moved order is notified on
 /// <see cref="OrderOutcomeListener.Channel"/> (delivered at commit), so the finalize request waiting for it on any replica answers.
 /// </remarks>
-public sealed class IssuanceOutcomeConsumer(NpgsqlDataSource db, TimeProvider time) : IConsumer<CertificateIssued>, IConsumer<IssuanceFailed>
+public sealed class IssuanceOutcomeConsumer(NpgsqlDataSource db, TimeProvider time, IssuedOrders issuedOrders)
+    : IConsumer<CertificateIssued>, IConsumer<IssuanceFailed>
 {
-    public async Task Consume(ConsumeContext<CertificateIssued> context)
-    {
-        var issued = context.Message;
-        await using var command = db.CreateCommand($"""
-            WITH done AS (
-                UPDATE acme_orders SET status = 'valid', certificate_version_id = @version_id, error = NULL, updated_at = @now
-                WHERE job_id = @job_id AND status = 'processing'
-                RETURNING id, status, account_id, profile_id, certificate_id),
-            audit AS (
-                INSERT INTO audit_events (actor, actor_type, action, resource_type, resource_id, details)
-                SELECT 'acme:' || account_id, 'User', 'acme_order_finalized', 'acme_order', id,
-                       jsonb_build_object('profile_id', profile_id, 'certificate_id', certificate_id, 'serial', @serial::text)
-                FROM done)
-            SELECT pg_notify('{OrderOutcomeListener.Channel}', {OrderOutcomeListener.Payload}) FROM done
-            """);
-        command.Parameters.Add(new NpgsqlParameter<string>("job_id", issued.JobId));
-        command.Parameters.Add(new NpgsqlParameter<string>("version_id", issued.VersionId));
-        command.Parameters.Add(new NpgsqlParameter<string>("serial", issued.SerialNumber));
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", time.GetUtcNow()));
-        await command.ExecuteNonQueryAsync(context.CancellationToken);
-    }
+    public Task Consume(ConsumeContext<CertificateIssued> context) =>
+        issuedOrders.MoveAsync(context.Message.JobId, context.Message.VersionId, context.Message.SerialNumber, context.CancellationToken);
 
     public async Task Consume(ConsumeContext<IssuanceFailed> context)
     {

@@ -33,6 +33,7 @@ public static class AcmeOrderServiceExtensions
         services.AddScoped<OrderFinalization>();
         services.AddScoped<FinalizeRequests>();
         services.AddSingleton<OrderOutcomeSignals>();
+        services.AddSingleton<IssuedOrders>();
         services.AddHostedService<OrderOutcomeListener>();
         services.AddSingleton<CertificateChainStore>();
         services.AddScoped<AcmeRevocation>();
