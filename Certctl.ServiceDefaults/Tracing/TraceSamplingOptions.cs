@@ -21,7 +21,10 @@ public sealed record TraceSamplingOptions(double Ratio, double MaxPerSecond, int
     /// </summary>
     public const double DefaultMaxPerSecond = 2;
 
-    /// <summary>Twenty traces at once: local work (a page of API calls, a renewal and its deployment) comes in bursts below it, so every request and job of it is traced.</summary>
+    /// <summary>
+    /// Twenty traces at once: local work (a page of API calls, a renewal and its deployment) comes in bursts below it, so every
+    /// request and job of it is traced.
+    /// </summary>
     public const int DefaultBurst = 20;
 
     public static TraceSamplingOptions From(IConfiguration configuration) => new(

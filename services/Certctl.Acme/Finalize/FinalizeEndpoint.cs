@@ -20,7 +20,8 @@ public static class FinalizeEndpoint
 
         // Registered before the issuance starts, so an outcome that comes back at once is not missed.
         using var outcome = wait > TimeSpan.Zero ? services.GetRequiredService<OrderOutcomeSignals>().Register(orderId) : null;
-        var (order, problem) = await services.GetRequiredService<FinalizeRequests>().FinalizeAsync(accountId, orderId, request.Payload, cancellationToken);
+        var (order, problem) = await services.GetRequiredService<FinalizeRequests>()
+            .FinalizeAsync(accountId, orderId, request.Payload, cancellationToken);
         if (problem is not null)
         {
             return problem;

@@ -26,8 +26,7 @@ public sealed class FinalizeRequests(OwnedOrders orders, AcmeProfilePolicies pro
 
         if (order.Status != AcmeStatus.Ready)
         {
-            return (null, new AcmeProblem(AcmeProblemTypes.OrderNotReady,
-                $"The order is {order.Status}; it can be finalized only when it is ready.", StatusCodes.Status403Forbidden));
+            return (null, OrderFinalization.NotReady(order.Status));
         }
 
         if (FinalizePayload.Parse(payload) is not { } request)

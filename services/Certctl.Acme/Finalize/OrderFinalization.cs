@@ -47,7 +47,8 @@ public sealed partial class OrderFinalization(
             INSERT INTO audit_events (actor, actor_type, action, resource_type, resource_id, details)
             SELECT @actor, 'User', a.action, a.resource_type, a.resource_id, a.details
             FROM moved CROSS JOIN (VALUES ('certificate_created', 'certificate', @certificate_id, @created_details),
-                                          ('acme_order_processing', 'acme_order', @id, @processing_details)) AS a(action, resource_type, resource_id, details)),
+                                          ('acme_order_processing', 'acme_order', @id, @processing_details))
+                AS a(action, resource_type, resource_id, details)),
         """;
 
     private const string RunningJob = MoveAndWrite + """
@@ -141,7 +142,8 @@ public sealed partial class OrderFinalization(
     }
 
     // The order was not ready and unexpired when the statement ran (another finalize won, or it changed since it was read).
-    private async Task<(AcmeOrder? Order, AcmeProblem? Problem)> UnmovedAsync(AcmeOrder order, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<(AcmeOrder? Order, AcmeProblem? Problem)> UnmovedAsync(
+        AcmeOrder order, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = db.CreateCommand("SELECT status, expires_at FROM acme_orders WHERE id = @id");
         command.Parameters.Add(new NpgsqlParameter<string>("id", order.Id));
@@ -154,12 +156,14 @@ public sealed partial class OrderFinalization(
         var (status, expiresAt) = (reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1));
         return status is AcmeStatus.Processing or AcmeStatus.Valid
             ? (order with { Status = status }, null)
-            : (null, new AcmeProblem(AcmeProblemTypes.OrderNotReady,
-                status != AcmeStatus.Ready || expiresAt > now
-                    ? $"The order is {status}; it can be finalized only when it is ready."
-                    : "The order has expired.",
-                StatusCodes.Status403Forbidden));
+            : (null, status != AcmeStatus.Ready || expiresAt > now
+                ? NotReady(status)
+                : new AcmeProblem(AcmeProblemTypes.OrderNotReady, "The order has expired.", StatusCodes.Status403Forbidden));
     }
+
+    /// <summary>The <c>orderNotReady</c> refusal of an order that is <paramref name="status"/>.</summary>
+    public static AcmeProblem NotReady(string status) => new(AcmeProblemTypes.OrderNotReady,
+        $"The order is {status}; it can be finalized only when it is ready.", StatusCodes.Status403Forbidden);
 
     private static NpgsqlParameter Jsonb(string name, Dictionary<string, string> value) =>
         new(name, NpgsqlDbType.Jsonb) { Value = System.Text.Json.JsonSerializer.Serialize(value) };

@@ -79,6 +79,7 @@ public sealed partial class OrderOutcomeListener(NpgsqlDataSource db, OrderOutco
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Listening for ACME order outcomes failed; finalize answers 'processing' until it listens again in {Seconds} s")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Listening for ACME order outcomes failed; finalize answers 'processing' until it listens again in {Seconds} s")]
     private static partial void LogListenFailed(ILogger logger, Exception exception, double seconds);
 }

@@ -21,7 +21,9 @@ public sealed class OrderOutcomeSignals
         return new Registration(this, orderId, signal);
     }
 
-    /// <summary>The outcome of <paramref name="orderId"/> (its new <paramref name="status"/>) is stored; a waiter of this replica answers now.</summary>
+    /// <summary>
+    /// The outcome of <paramref name="orderId"/> (its new <paramref name="status"/>) is stored; a waiter of this replica answers now.
+    /// </summary>
     public void Signal(string orderId, string status)
     {
         if (_waiting.TryRemove(orderId, out var signal))
