@@ -11,7 +11,7 @@ public sealed class OrderOutcomeSignals
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource<string>> _waiting = new(StringComparer.Ordinal);
 
-    /// <summary>Finalize requests waiting now (for tests and metrics).</summary>
+    /// <summary>Finalize requests waiting now (tests read it to see that nothing is left behind).</summary>
     public int Waiting => _waiting.Count;
 
     /// <summary>Starts waiting for <paramref name="orderId"/>; dispose the registration when the answer no longer depends on it.</summary>

@@ -70,7 +70,7 @@ public sealed class FinalizeFlowTests(MigratedDatabaseFixture<FinalizeFlowTests>
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         await host.Get<FinalizeRequests>().FinalizeAsync(account, order.Id,
             NewOrderTests.Payload(new { csr = FinalizeCsrTests.Csr(key, "CN=failing.example.com", []) }), default);
-        var (jobId, certificateId) = Job(await Sql.RowsAsync(database.ConnectionString, "SELECT job_id, certificate_id FROM acme_orders WHERE id = $1", order.Id));
+        var (jobId, certificateId) = await IssuedByHand.JobOfAsync(database.ConnectionString, order.Id);
 
         // The retryable failure goes first: had it ended the order, the stored reason would be its own.
         await host.Harness.Bus.Publish(new IssuanceFailed(jobId, certificateId, "CA unavailable", Retryable: true, DateTimeOffset.UtcNow));
@@ -134,8 +134,6 @@ public sealed class FinalizeFlowTests(MigratedDatabaseFixture<FinalizeFlowTests>
             "acme-" + expired.Id, expired.Id));
         Assert.Single(host.Harness.Published.Select<IssueCertificate>());
     }
-
-    private static (string, string) Job(List<Dictionary<string, object?>> rows) => ((string)rows[0]["job_id"]!, (string)rows[0]["certificate_id"]!);
 
     private static async Task<AcmeOrder> ReadyOrderAsync(OrdersHost host, string account, params string[] names)
     {

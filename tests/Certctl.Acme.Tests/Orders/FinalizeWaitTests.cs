@@ -28,7 +28,7 @@ public sealed class FinalizeWaitTests(MigratedDatabaseFixture<FinalizeWaitTests>
         var started = Stopwatch.StartNew();
 
         var finalizing = client.PostAsync(finalizeUrl, key, new { csr = FinalizeCsrTests.Csr(certificateKey, "CN=waited.example.com", []) }, kid);
-        var (jobId, certificateId) = await JobAsync(orderUrl);
+        var (jobId, certificateId) = await IssuedByHand.JobOfAsync(database.ConnectionString, orderUrl[(orderUrl.LastIndexOf('/') + 1)..]);
         using var issued = IssuedByHand.Certificate(certificateKey, "waited.example.com");
         var versionId = await IssuedByHand.StoreVersionAsync(database.ConnectionString, certificateId, jobId, issued);
         await host.Services.GetRequiredService<IBus>().Publish(
@@ -54,7 +54,7 @@ public sealed class FinalizeWaitTests(MigratedDatabaseFixture<FinalizeWaitTests>
         using var certificateKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
         var finalizing = client.PostAsync(finalizeUrl, key, new { csr = FinalizeCsrTests.Csr(certificateKey, "CN=refused.example.com", []) }, kid);
-        var (jobId, certificateId) = await JobAsync(orderUrl);
+        var (jobId, certificateId) = await IssuedByHand.JobOfAsync(database.ConnectionString, orderUrl[(orderUrl.LastIndexOf('/') + 1)..]);
         await host.Services.GetRequiredService<IBus>().Publish(
             new IssuanceFailed(jobId, certificateId, "the CA refused the names", Retryable: false, DateTimeOffset.UtcNow));
 
@@ -89,14 +89,5 @@ public sealed class FinalizeWaitTests(MigratedDatabaseFixture<FinalizeWaitTests>
         var order = await AcmeAssert.JsonAsync(created, HttpStatusCode.Created);
         Assert.Equal("ready", order.GetProperty("status").GetString());
         return (key, kid, created.Headers.Location!.ToString(), order.GetProperty("finalize").GetString()!);
-    }
-
-    // The finalize is in flight: its job appears when its transaction commits.
-    private async Task<(string JobId, string CertificateId)> JobAsync(string orderUrl)
-    {
-        var orderId = orderUrl[(orderUrl.LastIndexOf('/') + 1)..];
-        await Eventually.TrueAsync(database.ConnectionString, "SELECT job_id IS NOT NULL FROM acme_orders WHERE id = $1", orderId);
-        var row = Assert.Single(await Sql.RowsAsync(database.ConnectionString, "SELECT job_id, certificate_id FROM acme_orders WHERE id = $1", orderId));
-        return ((string)row["job_id"]!, (string)row["certificate_id"]!);
     }
 }

@@ -21,10 +21,9 @@ public sealed class IssuedOrdersTests(MigratedDatabaseFixture<IssuedOrdersTests>
                 NewOrderTests.Payload(new { identifiers = new[] { new { type = "dns", value = name } } }), default);
             using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
             await host.Get<FinalizeRequests>().FinalizeAsync(account, order!.Id, NewOrderTests.Payload(new { csr = FinalizeCsrTests.Csr(key, "CN=" + name, []) }), default);
-            var row = Assert.Single(await Sql.RowsAsync(database.ConnectionString, "SELECT job_id, certificate_id FROM acme_orders WHERE id = $1", order.Id));
+            var (jobId, certificateId) = await IssuedByHand.JobOfAsync(database.ConnectionString, order.Id);
             using var certificate = IssuedByHand.Certificate(key, name);
-            var versionId = await IssuedByHand.StoreVersionAsync(database.ConnectionString, (string)row["certificate_id"]!, (string)row["job_id"]!, certificate);
-            jobs.Add((order.Id, (string)row["job_id"]!, versionId));
+            jobs.Add((order.Id, jobId, await IssuedByHand.StoreVersionAsync(database.ConnectionString, certificateId, jobId, certificate)));
         }
 
         var issued = host.Get<IssuedOrders>();

@@ -157,6 +157,9 @@ public sealed class OrderEndpointTests(MigratedDatabaseFixture<OrderEndpointTest
         Assert.InRange(int.Parse(limited.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 1, 3600);
     }
 
+    private Task<(string JobId, string CertificateId)> JobAsync(string orderUrl) =>
+        IssuedByHand.JobOfAsync(database.ConnectionString, orderUrl[(orderUrl.LastIndexOf('/') + 1)..]);
+
     private static string Actor(string revokedBy) => revokedBy[..(revokedBy.IndexOf(':') + 1)];
 
     private async Task<X509Certificate2> IssueAsync(AcmeTestClient client, AcmeHost host, TestKey key, string kid, ECDsa certificateKey, string name)
@@ -176,12 +179,5 @@ public sealed class OrderEndpointTests(MigratedDatabaseFixture<OrderEndpointTest
             new CertificateIssued(jobId, certificateId, versionId, "1", issued.NotBefore, issued.NotAfter, DateTimeOffset.UtcNow));
         await Eventually.TrueAsync(database.ConnectionString, "SELECT status = 'valid' FROM acme_orders WHERE certificate_id = $1", certificateId);
         return issued;
-    }
-
-    private async Task<(string JobId, string CertificateId)> JobAsync(string orderUrl)
-    {
-        var row = Assert.Single(await Sql.RowsAsync(database.ConnectionString,
-            "SELECT job_id, certificate_id FROM acme_orders WHERE id = $1", orderUrl[(orderUrl.LastIndexOf('/') + 1)..]));
-        return ((string)row["job_id"]!, (string)row["certificate_id"]!);
     }
 }
