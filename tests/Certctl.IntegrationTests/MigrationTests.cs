@@ -22,6 +22,7 @@ public sealed class MigrationTests(ITestOutputHelper output)
         "0024_drop_redundant_expiry_index.sql",
         "0025_exhausted_jobs_index.sql",
         "0026_fewer_index_writes_per_issuance.sql",
+        "0027_acme_cache_notifications.sql",
     ];
 
     private static readonly string[] ExpectedTables =

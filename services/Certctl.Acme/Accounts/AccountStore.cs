@@ -1,22 +1,55 @@
+using Certctl.Acme.Caching;
 using Certctl.Acme.Jws;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace Certctl.Acme.Accounts;
 
-/// <summary>Reads and writes <c>acme_accounts</c>. Accounts are per profile: a key registered on two profiles is two accounts.</summary>
-public sealed class AccountStore(NpgsqlDataSource dataSource)
+/// <summary>
+/// Reads and writes <c>acme_accounts</c>. Accounts are per profile: a key registered on two profiles is two accounts.
+/// Every JWS request with a <c>kid</c> reads its account, so accounts are served from memory (<see cref="Cached"/>) while this
+/// replica hears of their changes on <see cref="ChangeChannel"/> (migration 0027's trigger notifies every update and delete).
+/// </summary>
+public sealed class AccountStore(NpgsqlDataSource dataSource, TimeProvider time)
 {
+    /// <summary>The Postgres channel on which every change of an account row is notified, with the account's id.</summary>
+    public const string ChangeChannel = "acme_account_changed";
+
+    /// <summary>How many accounts stay in memory; the cache starts over when it is full.</summary>
+    private const int AccountsKept = 10_000;
+
     private const string Columns = "id, profile_id, jwk::text, contact, status, created_at, eab_kid";
+
+    /// <summary>Accounts read lately, by id, kept while the change channel is heard (see <see cref="NotifiedCache{TValue}"/>).</summary>
+    public NotifiedCache<AcmeAccount> Cached { get; } = new(AccountsKept, TimeSpan.FromMinutes(5), time);
 
     /// <summary>The account with this id in this profile, or null.</summary>
     public async Task<AcmeAccount?> FindAsync(string profileId, string accountId, CancellationToken cancellationToken)
     {
+        if (Cached.TryGet(accountId, out var known))
+        {
+            // An account never moves to another profile: one kept under another profile is not this profile's.
+            return known.ProfileId == profileId ? known : null;
+        }
+
+        var ticket = Cached.Ticket();
         await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM acme_accounts WHERE id = $1 AND profile_id = $2");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = accountId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = profileId });
-        return await ReadOneAsync(command, cancellationToken);
+        var account = await ReadOneAsync(command, cancellationToken);
+        if (account is not null)
+        {
+            Cached.Keep(accountId, account, ticket);
+        }
+
+        return account;
     }
+
+    /// <summary>
+    /// This replica changed <paramref name="accountId"/>: forget it now rather than when the notification comes back, so the next
+    /// request here sees the change.
+    /// </summary>
+    public void Changed(string accountId) => Cached.Forget(accountId);
 
     /// <summary>The account of this key in this profile, or null.</summary>
     public async Task<AcmeAccount?> FindByThumbprintAsync(string profileId, string thumbprint, CancellationToken cancellationToken)

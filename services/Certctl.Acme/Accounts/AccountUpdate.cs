@@ -9,7 +9,7 @@ namespace Certctl.Acme.Accounts;
 /// <c>POST …/account/{id}</c> (RFC 8555 §7.3.2, §7.3.6): POST-as-GET reads the account; <c>contact</c> replaces the contacts;
 /// <c>status: "deactivated"</c> deactivates it for good (the key can no longer authenticate).
 /// </summary>
-public sealed class AccountUpdate(NpgsqlDataSource dataSource)
+public sealed class AccountUpdate(NpgsqlDataSource dataSource, AccountStore accounts)
 {
     public async Task<AcmeResponse> HandleAsync(AcmeRequest request, CancellationToken cancellationToken)
     {
@@ -79,6 +79,7 @@ public sealed class AccountUpdate(NpgsqlDataSource dataSource)
         }
 
         await transaction.CommitAsync(cancellationToken);
+        accounts.Changed(account.Id);
         AcmeMetrics.Accounts.Add(1, new KeyValuePair<string, object?>("event", deactivate ? "deactivated" : "updated"));
         return Answer(updated, request.Urls);
     }

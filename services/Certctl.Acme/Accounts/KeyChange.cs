@@ -122,6 +122,7 @@ public sealed class KeyChange(NpgsqlDataSource dataSource, AccountStore accounts
         await AcmeAudit.WriteAsync(connection, transaction, account.Id, "acme_account_key_rolled", "acme_account", account.Id,
             new { profileId = account.ProfileId, oldThumbprint = account.Key.Thumbprint, newThumbprint = newKey.Thumbprint }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        accounts.Changed(account.Id);
         AcmeMetrics.Accounts.Add(1, new KeyValuePair<string, object?>("event", "key_changed"));
         return AcmeResponse.Ok(AccountDocument.From(updated, request.Urls));
     }

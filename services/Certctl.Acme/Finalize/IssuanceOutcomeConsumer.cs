@@ -15,7 +15,7 @@ namespace Certctl.Acme.Finalize;
 /// </summary>
 /// <remarks>
 /// A retryable failure changes nothing: the scheduler's retry loop sends the job, CSR and all, again. A moved order is notified on
-/// <see cref="OrderOutcomeListener.Channel"/> (delivered at commit), so the finalize request waiting for it on any replica answers.
+/// <see cref="OrderOutcomeChannel.Name"/> (delivered at commit), so the finalize request waiting for it on any replica answers.
 /// </remarks>
 public sealed class IssuanceOutcomeConsumer(NpgsqlDataSource db, TimeProvider time, IssuedOrders issuedOrders)
     : IConsumer<CertificateIssued>, IConsumer<IssuanceFailed>
@@ -42,7 +42,7 @@ public sealed class IssuanceOutcomeConsumer(NpgsqlDataSource db, TimeProvider ti
                 INSERT INTO audit_events (actor, actor_type, action, resource_type, resource_id, details)
                 SELECT 'acme:' || account_id, 'User', 'acme_order_failed', 'acme_order', id, jsonb_build_object('reason', @reason::text)
                 FROM done)
-            SELECT pg_notify('{OrderOutcomeListener.Channel}', {OrderOutcomeListener.Payload}) FROM done
+            SELECT pg_notify('{OrderOutcomeChannel.Name}', {OrderOutcomeChannel.Payload}) FROM done
             """);
         command.Parameters.Add(new NpgsqlParameter<string>("job_id", failed.JobId));
         command.Parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Jsonb) { Value = StoredProblem.ToJson(problem) });

@@ -6,7 +6,7 @@ namespace Certctl.Acme.Finalize;
 /// <summary>
 /// Moves processing orders to <c>valid</c> for <see cref="IssuanceOutcomeConsumer"/>, group-committed: the outcomes that arrive while one
 /// statement runs go out as the next one (one round trip, one commit and one audit trigger run for all of them), each order with its
-/// <c>acme_order_finalized</c> audit row and its <see cref="OrderOutcomeListener.Channel"/> notification.
+/// <c>acme_order_finalized</c> audit row and its <see cref="OrderOutcomeChannel.Name"/> notification.
 /// </summary>
 public sealed class IssuedOrders : IAsyncDisposable
 {
@@ -41,7 +41,7 @@ public sealed class IssuedOrders : IAsyncDisposable
                 SELECT 'acme:' || account_id, 'User', 'acme_order_finalized', 'acme_order', id,
                        jsonb_build_object('profile_id', profile_id, 'certificate_id', certificate_id, 'serial', serial)
                 FROM done)
-            SELECT job_id, pg_notify('{OrderOutcomeListener.Channel}', {OrderOutcomeListener.Payload}) FROM done
+            SELECT job_id, pg_notify('{OrderOutcomeChannel.Name}', {OrderOutcomeChannel.Payload}) FROM done
             """);
         command.Parameters.Add(new NpgsqlParameter<string[]>("job_ids", [.. batch.Select(i => i.JobId)]));
         command.Parameters.Add(new NpgsqlParameter<string[]>("version_ids", [.. batch.Select(i => i.VersionId)]));

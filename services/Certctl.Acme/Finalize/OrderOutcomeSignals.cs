@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace Certctl.Acme.Finalize;
 
 /// <summary>
-/// The finalize requests of this replica that wait for their order's issuance outcome, by order id. <see cref="OrderOutcomeListener"/>
+/// The finalize requests of this replica that wait for their order's issuance outcome, by order id. <see cref="Notifications.AcmeNotificationListener"/>
 /// signals them when any replica's <see cref="IssuanceOutcomeConsumer"/> has moved an order on. A waiter registers before its finalize
 /// starts the issuance, so an outcome that comes back at once is never missed. A signal carries the order's new status.
 /// </summary>

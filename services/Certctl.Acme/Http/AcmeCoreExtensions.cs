@@ -32,7 +32,7 @@ public static class AcmeCoreExtensions
         services.AddSingleton<AcmeResponseWriter>();
         services.AddSingleton<DirectoryCache>();
         services.AddSingleton<JwsVerifier>();
-        services.AddSingleton<AccountStore>();
+        services.TryAddSingleton<AccountStore>();
         services.AddSingleton<ExternalAccountBindings>();
         services.AddSingleton<NewAccount>();
         services.AddSingleton<AccountUpdate>();

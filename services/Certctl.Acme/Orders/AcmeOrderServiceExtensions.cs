@@ -1,7 +1,9 @@
+using Certctl.Acme.Accounts;
 using Certctl.Acme.Authorizations;
 using Certctl.Acme.Certificates;
 using Certctl.Acme.Challenges;
 using Certctl.Acme.Finalize;
+using Certctl.Acme.Notifications;
 using Certctl.Acme.Revocation;
 using Certctl.Domain;
 using MassTransit;
@@ -34,7 +36,9 @@ public static class AcmeOrderServiceExtensions
         services.AddScoped<FinalizeRequests>();
         services.AddSingleton<OrderOutcomeSignals>();
         services.AddSingleton<IssuedOrders>();
-        services.AddHostedService<OrderOutcomeListener>();
+        // The listener also keeps the account cache; a host of orders without the core endpoints still has the store.
+        services.TryAddSingleton<AccountStore>();
+        services.AddHostedService<AcmeNotificationListener>();
         services.AddSingleton<CertificateChainStore>();
         services.AddScoped<AcmeRevocation>();
         return builder;

@@ -5,9 +5,19 @@ using Npgsql;
 
 namespace Certctl.Acme.Orders;
 
-/// <summary>Reads a profile's ACME policy at request time, so an operator's change applies to the next order.</summary>
-public sealed class AcmeProfilePolicies(NpgsqlDataSource db)
+/// <summary>
+/// A profile's ACME policy, read by every new order and finalize. Policies are served from memory (<see cref="Cached"/>) while this
+/// replica hears of profile changes on <see cref="ChangeChannel"/> (migration 0027's trigger notifies every insert, update and
+/// delete), so an operator's change applies to the next order once it commits, on every replica.
+/// </summary>
+public sealed class AcmeProfilePolicies(NpgsqlDataSource db, TimeProvider time)
 {
+    /// <summary>The Postgres channel on which every change of a <c>certificate_profiles</c> row is notified, with the profile's id.</summary>
+    public const string ChangeChannel = "certificate_profile_changed";
+
+    /// <summary>How many profiles' policies stay in memory; the cache starts over when it is full.</summary>
+    private const int PoliciesKept = 1_000;
+
     // Patterns come from operators, but a pathological one must not stall a request thread.
     private static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(100);
 
@@ -19,9 +29,29 @@ public sealed class AcmeProfilePolicies(NpgsqlDataSource db)
     private static readonly ParsedTextCache<Regex> Patterns =
         new(PatternsKept, pattern => new Regex(pattern, RegexOptions.CultureInvariant, PatternTimeout));
 
+    /// <summary>Policies read lately, by profile id, kept while the change channel is heard (see <see cref="NotifiedCache{TValue}"/>).</summary>
+    public NotifiedCache<AcmeProfilePolicy> Cached { get; } = new(PoliciesKept, TimeSpan.FromMinutes(5), time);
+
     /// <summary>The policy of <paramref name="profileId"/>; null when there is no such profile.</summary>
     /// <exception cref="CertificateAuthorityException">The profile holds a key rule or usage the engine cannot apply.</exception>
     public async Task<AcmeProfilePolicy?> FindAsync(string profileId, CancellationToken cancellationToken)
+    {
+        if (Cached.TryGet(profileId, out var known))
+        {
+            return known;
+        }
+
+        var ticket = Cached.Ticket();
+        var policy = await ReadAsync(profileId, cancellationToken);
+        if (policy is not null)
+        {
+            Cached.Keep(profileId, policy, ticket);
+        }
+
+        return policy;
+    }
+
+    private async Task<AcmeProfilePolicy?> ReadAsync(string profileId, CancellationToken cancellationToken)
     {
         await using var command = db.CreateCommand("""
             SELECT acme_auth_mode, acme_allow_private_addresses, required_san_patterns,

@@ -44,7 +44,7 @@ public sealed class OrderOutcomeSignalsTests
     [InlineData(" ord-4", null, null)]
     public void A_notification_payload_is_the_status_a_space_and_the_order_id(string payload, string? orderId, string? status)
     {
-        var parsed = OrderOutcomeListener.Parse(payload);
+        var parsed = OrderOutcomeChannel.Parse(payload);
         Assert.Equal(orderId, parsed?.OrderId);
         Assert.Equal(status, parsed?.Status);
     }
