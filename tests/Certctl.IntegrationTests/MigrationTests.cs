@@ -23,6 +23,7 @@ public sealed class MigrationTests(ITestOutputHelper output)
         "0025_exhausted_jobs_index.sql",
         "0026_fewer_index_writes_per_issuance.sql",
         "0027_acme_cache_notifications.sql",
+        "0028_cheaper_statistics_for_issuance_tables.sql",
     ];
 
     private static readonly string[] ExpectedTables =
