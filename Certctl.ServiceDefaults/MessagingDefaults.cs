@@ -30,6 +30,9 @@ public static class MessagingDefaults
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
+            // MassTransit 8.4+ reports anonymous usage to usage-tracking.masstransit.io after start. A self-hosted product makes no
+            // calls home (and an air-gapped host logged a failed lookup from every service).
+            bus.ConfigureUsageTelemetryOptions(options => options.Enabled = false);
             configure?.Invoke(bus);
             bus.UsingRabbitMq((context, rabbit) =>
             {

@@ -49,6 +49,20 @@ public sealed class MessagingRoundTripTests(RabbitMqVirtualHostFixture<Messaging
         await host.StopAsync();
     }
 
+    [Fact]
+    public void The_bus_reports_no_usage_telemetry_home()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [$"ConnectionStrings:{MessagingDefaults.ConnectionName}"] = broker.AmqpUri.AbsoluteUri,
+        });
+        builder.AddCertctlMessaging();
+        using var host = builder.Build();
+
+        Assert.False(host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<UsageTelemetryOptions>>().Value.Enabled);
+    }
+
     private async Task<IHost> StartBusAsync<T>(MessageInbox<T> inbox, string queue) where T : class
     {
         var builder = Host.CreateApplicationBuilder();
