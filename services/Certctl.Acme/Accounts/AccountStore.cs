@@ -26,23 +26,17 @@ public sealed class AccountStore(NpgsqlDataSource dataSource, TimeProvider time)
     /// <summary>The account with this id in this profile, or null.</summary>
     public async Task<AcmeAccount?> FindAsync(string profileId, string accountId, CancellationToken cancellationToken)
     {
-        if (Cached.TryGet(accountId, out var known))
-        {
-            // An account never moves to another profile: one kept under another profile is not this profile's.
-            return known.ProfileId == profileId ? known : null;
-        }
+        var account = await Cached.GetOrReadAsync(accountId, token => ReadAsync(profileId, accountId, token), cancellationToken);
+        // An account never moves to another profile: one kept under another profile is not this profile's.
+        return account?.ProfileId == profileId ? account : null;
+    }
 
-        var ticket = Cached.Ticket();
+    private async Task<AcmeAccount?> ReadAsync(string profileId, string accountId, CancellationToken cancellationToken)
+    {
         await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM acme_accounts WHERE id = $1 AND profile_id = $2");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = accountId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = profileId });
-        var account = await ReadOneAsync(command, cancellationToken);
-        if (account is not null)
-        {
-            Cached.Keep(accountId, account, ticket);
-        }
-
-        return account;
+        return await ReadOneAsync(command, cancellationToken);
     }
 
     /// <summary>

@@ -40,6 +40,27 @@ public sealed class NotifiedCache<TValue>(int capacity, TimeSpan maxAge, TimePro
         return false;
     }
 
+    /// <summary>
+    /// The row kept for <paramref name="key"/>; else the one <paramref name="read"/> finds (kept unless anything was forgotten
+    /// meanwhile), or null when it finds none (not kept: a row that does not exist yet may be inserted without a notification).
+    /// </summary>
+    public async Task<TValue?> GetOrReadAsync(string key, Func<CancellationToken, Task<TValue?>> read, CancellationToken cancellationToken)
+    {
+        if (TryGet(key, out var known))
+        {
+            return known;
+        }
+
+        var ticket = Ticket();
+        var value = await read(cancellationToken);
+        if (value is not null)
+        {
+            Keep(key, value, ticket);
+        }
+
+        return value;
+    }
+
     /// <summary>Take before reading the row from the database; hand to <see cref="Keep"/>.</summary>
     public long Ticket() => Interlocked.Read(ref _generation);
 

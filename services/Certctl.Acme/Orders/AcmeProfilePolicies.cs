@@ -34,22 +34,8 @@ public sealed class AcmeProfilePolicies(NpgsqlDataSource db, TimeProvider time)
 
     /// <summary>The policy of <paramref name="profileId"/>; null when there is no such profile.</summary>
     /// <exception cref="CertificateAuthorityException">The profile holds a key rule or usage the engine cannot apply.</exception>
-    public async Task<AcmeProfilePolicy?> FindAsync(string profileId, CancellationToken cancellationToken)
-    {
-        if (Cached.TryGet(profileId, out var known))
-        {
-            return known;
-        }
-
-        var ticket = Cached.Ticket();
-        var policy = await ReadAsync(profileId, cancellationToken);
-        if (policy is not null)
-        {
-            Cached.Keep(profileId, policy, ticket);
-        }
-
-        return policy;
-    }
+    public Task<AcmeProfilePolicy?> FindAsync(string profileId, CancellationToken cancellationToken) =>
+        Cached.GetOrReadAsync(profileId, token => ReadAsync(profileId, token), cancellationToken);
 
     private async Task<AcmeProfilePolicy?> ReadAsync(string profileId, CancellationToken cancellationToken)
     {

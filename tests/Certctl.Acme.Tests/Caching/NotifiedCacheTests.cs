@@ -87,6 +87,21 @@ public sealed class NotifiedCacheTests
         }
     }
 
+    [Fact]
+    public async Task A_found_row_is_read_once_and_a_missing_one_every_time()
+    {
+        var cache = Live();
+        var reads = 0;
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal("row a", await cache.GetOrReadAsync("a", _ => { reads++; return Task.FromResult<string?>("row a"); }, default));
+            Assert.Null(await cache.GetOrReadAsync("b", _ => { reads++; return Task.FromResult<string?>(null); }, default));
+        }
+
+        Assert.Equal(4, reads);
+    }
+
     private NotifiedCache<string> Live(int capacity = 10)
     {
         var cache = new NotifiedCache<string>(capacity, TimeSpan.FromMinutes(5), _time);
