@@ -12,7 +12,30 @@ internal static class LocalInfrastructure
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private const string RabbitMqUser = "certctl";
 
+    // A free port is free when asked for, not when the server binds it: an outgoing connection of another test process may take it
+    // as its local port in between (both come from the kernel's ephemeral range). A start that lost its port is tried again on new ones.
+    private const int StartAttempts = 3;
+    private static readonly string[] PortTakenMarks = ["Address already in use", "eaddrinuse"];
+
     public static async Task<TestInfrastructure> StartAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync();
+            }
+            catch (InfrastructureUnavailableException exception) when (attempt < StartAttempts && LostItsPort(exception))
+            {
+                await Console.Error.WriteLineAsync($"certctl tests: a server lost its port to another process (attempt {attempt}); starting again on new ports");
+            }
+        }
+    }
+
+    private static bool LostItsPort(InfrastructureUnavailableException exception) =>
+        PortTakenMarks.Any(mark => exception.Message.Contains(mark, StringComparison.OrdinalIgnoreCase));
+
+    private static async Task<TestInfrastructure> StartOnceAsync()
     {
         var programs = LocalServerPrograms.Require();
         var scripts = Path.Combine(RepositoryRoot.Find(), "Certctl.AppHost", "LocalInfrastructure");
