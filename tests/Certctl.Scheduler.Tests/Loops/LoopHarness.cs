@@ -34,6 +34,29 @@ internal sealed class LoopHarness : IAsyncDisposable
     /// <summary>The next wait the loop armed.</summary>
     public async Task<TimeSpan> NextWaitAsync() => await Waits.Reader.ReadAsync().AsTask().WaitAsync(Patience);
 
+    /// <summary>
+    /// Advances the clock by <paramref name="step"/> until the loop arms its next wait. For a deadline the loop sets on a thread of
+    /// its own: it may be armed just after the work has signalled that it started, and a single advance made before that would
+    /// leave it in the fake clock's future for good.
+    /// </summary>
+    public async Task<TimeSpan> AdvanceUntilNextWaitAsync(TimeSpan step)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            Clock.Advance(step);
+            try
+            {
+                // WaitToReadAsync takes nothing from the channel, so a wait that arrives after this try is not lost.
+                await Waits.Reader.WaitToReadAsync().AsTask().WaitAsync(TimeSpan.FromMilliseconds(200));
+                return await NextWaitAsync();
+            }
+            catch (TimeoutException) when (DateTime.UtcNow < deadline)
+            {
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();

@@ -75,8 +75,9 @@ public sealed class ScheduledLoopTests
         await harness.Work.Started.Reader.ReadAsync().AsTask().WaitAsync(Patience);
 
         // Past the timeout and its grace, then three more ticks while the first run still hangs: each is skipped.
-        harness.Clock.Advance(Timeout + ScheduledLoop.StopGrace(Timeout));
-        for (var tick = 0; tick < 3; tick++)
+        await harness.AdvanceUntilNextWaitAsync(Timeout + ScheduledLoop.StopGrace(Timeout));
+        harness.Clock.Advance(Interval);
+        for (var tick = 1; tick < 3; tick++)
         {
             await harness.NextWaitAsync();
             harness.Clock.Advance(Interval);
