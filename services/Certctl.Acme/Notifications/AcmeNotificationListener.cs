@@ -32,15 +32,14 @@ public sealed partial class AcmeNotificationListener(
             {
                 await ListenAsync(stoppingToken);
             }
+            // The caches went dark when the listening ended (ListenAsync's finally), or were never live.
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
-                GoDark();
                 LogListenFailed(logger, exception, Reconnect.TotalSeconds);
                 await Task.Delay(Reconnect, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
             catch (Exception) when (stoppingToken.IsCancellationRequested)
             {
-                GoDark();
                 return;
             }
         }
